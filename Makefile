@@ -1,0 +1,30 @@
+# Vigie: `make demo` runs the whole story, `make test` runs the whole suite.
+# Both install libsodium-dev when it is missing (Debian; needs root or sudo).
+
+SWIFT ?= swift
+RULESCTL = .build/debug/rulesctl
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all build test demo deps clean
+
+all: build
+
+deps:
+	@pkg-config --exists libsodium || { \
+		echo "installing libsodium-dev"; \
+		$(SUDO) apt-get update && $(SUDO) apt-get install -y libsodium-dev pkg-config; }
+
+build: deps
+	$(SWIFT) build
+
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	$(RULESCTL) rules check Rules
+	$(RULESCTL) rules test Rules
+
+demo: build
+	$(RULESCTL) demo Rules
+
+clean:
+	rm -rf .build

@@ -1,0 +1,61 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let upcoming: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Vigie",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "rulesctl", targets: ["rulesctl"])
+    ],
+    dependencies: [
+        // The command line: subcommands, --help, exit status 64 on usage errors.
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // YAML rule test fixtures (Rules/tests/*.yaml).
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // libsodium, the only cryptography library (apt: libsodium-dev).
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        // The rule language: pure Swift, no dependencies, no I/O beyond the source text it is given.
+        .target(name: "RulesEngine", swiftSettings: upcoming),
+        // The sealed vault (keys, records, tokens, audit). For now: libsodium bootstrap and rule-set digest.
+        .target(name: "Vault", dependencies: ["RulesEngine", "CSodium"], swiftSettings: upcoming),
+        // Rule folders on disk: reading .vigie files, YAML test fixtures (Rules/tests/*.yaml), running them.
+        .target(
+            name: "RuleFiles",
+            dependencies: ["RulesEngine", .product(name: "Yams", package: "Yams")],
+            swiftSettings: upcoming
+        ),
+        .executableTarget(
+            name: "rulesctl",
+            dependencies: [
+                "RulesEngine", "Vault", "RuleFiles",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "RulesEngineTests",
+            dependencies: ["RulesEngine"],
+            exclude: ["Fixtures"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(name: "VaultTests", dependencies: ["Vault"], swiftSettings: upcoming),
+        .testTarget(
+            name: "rulesctlTests",
+            dependencies: ["RuleFiles", "RulesEngine"],
+            swiftSettings: upcoming
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

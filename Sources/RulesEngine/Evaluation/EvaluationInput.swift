@@ -1,0 +1,58 @@
+/// A record of one kind about one subject, decrypted and validated against its kind.
+public struct Record: Sendable, Hashable {
+    /// A stable identifier shown in explanations (a random vault id, or the fixture's record number).
+    public let id: String
+    /// The kind's name.
+    public let kind: String
+    /// The field values; an optional field that was not given is absent from the dictionary.
+    public let fields: [String: Value]
+
+    /// Creates a record.
+    public init(id: String, kind: String, fields: [String: Value]) {
+        self.id = id
+        self.kind = kind
+        self.fields = fields
+    }
+
+    /// The record's `date` field, if it has one.
+    public var date: Day? {
+        if case .date(let day) = fields["date"] { return day }
+        return nil
+    }
+}
+
+/// The subject's fields, as far as the caller knows them.
+public struct SubjectRecord: Sendable, Hashable {
+    /// The subject's random identifier.
+    public let id: String
+    /// The field values; absent fields are missing.
+    public let fields: [String: Value]
+
+    /// Creates a subject.
+    public init(id: String, fields: [String: Value]) {
+        self.id = id
+        self.fields = fields
+    }
+}
+
+/// Where an alert is in its lifecycle.
+public enum AlertStatus: String, Sendable, Hashable, Codable, CaseIterable {
+    case open, acknowledged, closed
+}
+
+/// An alert raised before, for deduplication (`once per`) and escalation (`alerts("ID")`, `open_alert("ID")`).
+public struct PastAlert: Sendable, Hashable {
+    /// The rule that raised it.
+    public let ruleID: String
+    /// The evaluation date it was raised at.
+    public let date: Day
+    /// Its status now.
+    public let status: AlertStatus
+
+    /// Creates a past alert.
+    public init(ruleID: String, date: Day, status: AlertStatus) {
+        self.ruleID = ruleID
+        self.date = date
+        self.status = status
+    }
+}

@@ -1,0 +1,154 @@
+/// Evaluates a checked rule set for one subject at a given date. Pure: the same inputs give the same alerts;
+/// the evaluation date is an input, never the clock.
+public struct Evaluator: Sendable {
+    /// The rule set evaluated.
+    public let ruleSet: CheckedRuleSet
+
+    /// Creates an evaluator for a checked rule set.
+    public init(ruleSet: CheckedRuleSet) { self.ruleSet = ruleSet }
+
+    /// Evaluates the rules for one subject.
+    ///
+    /// - Parameters:
+    ///   - subject: the subject's fields (those the rules read).
+    ///   - records: the subject's records of every kind; those dated after `asOf` are ignored.
+    ///   - history: the alerts raised before for this subject, for `once per` and `alerts("ID")`.
+    ///   - asOf: the evaluation date.
+    ///   - only: the identifiers of the rules to evaluate; all when `nil`.
+    /// - Returns: the new alerts, the deduplicated ones, and the rules that failed to evaluate.
+    public func evaluate(subject: SubjectRecord, records: [Record], history: [PastAlert], asOf: Day,
+                         only: Set<String>? = nil) -> EvaluationResult
+    {
+        let context = EvaluationContext(ruleSet: ruleSet, subject: subject, records: records, history: history, asOf: asOf)
+        var alerts: [Alert] = []
+        var deduplicated: [Deduplicated] = []
+        var errors: [EvaluationError] = []
+        for rule in ruleSet.rules where only?.contains(rule.id) ?? true {
+            do throws(EvaluationFailure) {
+                var evidence: [Evidence] = []
+                guard try context.explain(rule.when, into: &evidence) else { continue }
+                if let reason = context.deduplicationReason(for: rule) {
+                    deduplicated.append(Deduplicated(ruleID: rule.id, reason: reason))
+                    continue
+                }
+                var trace = Trace()
+                var revealed: [RevealedValue] = []
+                for item in rule.reveal {
+                    revealed.append(RevealedValue(name: item.name, value: try context.value(of: item.expr, trace: &trace)))
+                }
+                alerts.append(Alert(
+                    ruleID: rule.id, title: rule.title, basis: rule.basis, group: rule.group, severity: rule.severity,
+                    audience: rule.audience, labels: rule.labels, date: asOf,
+                    followUp: rule.followUp.map { $0.added(to: asOf) }, revealed: revealed, evidence: evidence))
+            } catch {
+                errors.append(EvaluationError(ruleID: rule.id, location: rule.location, message: error.message))
+            }
+        }
+        return EvaluationResult(alerts: alerts, deduplicated: deduplicated, errors: errors)
+    }
+}
+
+/// A runtime failure inside one rule's evaluation.
+struct EvaluationFailure: Error {
+    let message: String
+}
+
+/// What the aggregates of one condition looked at, for its explanation.
+struct Trace {
+    var window: DayInterval?
+    var recordIDs: [String] = []
+}
+
+/// Everything one subject's evaluation reads.
+struct EvaluationContext {
+    let ruleSet: CheckedRuleSet
+    let subject: SubjectRecord
+    /// Records dated on or before the evaluation date, by kind, oldest first.
+    let recordsByKind: [String: [Record]]
+    let history: [PastAlert]
+    let asOf: Day
+
+    init(ruleSet: CheckedRuleSet, subject: SubjectRecord, records: [Record], history: [PastAlert], asOf: Day) {
+        self.ruleSet = ruleSet
+        self.subject = subject
+        self.asOf = asOf
+        self.history = history.filter { $0.date <= asOf }
+        var byKind: [String: [Record]] = [:]
+        for record in records where (record.date.map { $0 <= asOf } ?? true) {
+            byKind[record.kind, default: []].append(record)
+        }
+        // INVARIANT: sorting is stable, so records of the same date keep the caller's order and `last` picks the
+        // one given last.
+        self.recordsByKind = byKind.mapValues { list in
+            list.enumerated().sorted { ($0.element.date ?? Day(ordinal: .min), $0.offset) < ($1.element.date ?? Day(ordinal: .min), $1.offset) }
+                .map(\.element)
+        }
+    }
+
+    /// Evaluates a condition, recording one piece of evidence per elementary condition reached.
+    func explain(_ expr: CheckedExpr, into evidence: inout [Evidence]) throws(EvaluationFailure) -> Bool {
+        switch expr.node {
+        case .and(let left, let right):
+            guard try explain(left, into: &evidence) else { return false }
+            return try explain(right, into: &evidence)
+        case .or(let left, let right):
+            if try explain(left, into: &evidence) { return true }
+            return try explain(right, into: &evidence)
+        case .not(let operand):
+            return try !explain(operand, into: &evidence)
+        case .compare(let op, let left, let right):
+            var trace = Trace()
+            let l = try value(of: left, trace: &trace)
+            let r = try value(of: right, trace: &trace)
+            let holds = Self.compare(op, l, r)
+            evidence.append(Evidence(expression: expr.text, value: .bool(holds), comparison: "\(l) \(op.rawValue) \(r)",
+                                     window: trace.window, recordIDs: trace.recordIDs))
+            return holds
+        default:
+            var trace = Trace()
+            let result = try value(of: expr, trace: &trace)
+            evidence.append(Evidence(expression: expr.text, value: result, comparison: nil,
+                                     window: trace.window, recordIDs: trace.recordIDs))
+            return result == .bool(true)
+        }
+    }
+
+    /// Why a rule that fired raises no new alert, or `nil` if it does.
+    func deduplicationReason(for rule: CheckedRule) -> String? {
+        let past = history.filter { $0.ruleID == rule.id }
+        switch rule.deduplication {
+        case .whileOpen:
+            return past.contains { $0.status != .closed } ? "an alert of this rule is still open" : nil
+        case .calendarMonth:
+            return past.contains { $0.date >= asOf.firstOfMonth } ? "already alerted this calendar month" : nil
+        case .schoolYear:
+            let start = ruleSet.calendar.schoolYearStart(containing: asOf)
+            return past.contains { $0.date >= start } ? "already alerted this school year" : nil
+        case .subject:
+            return past.isEmpty ? nil : "already alerted for this subject"
+        case .period(let period):
+            let start = period.added(to: asOf, sign: -1)
+            return past.contains { $0.date > start } ? "already alerted within \(period)" : nil
+        }
+    }
+}
+
+extension Evaluator {
+    /// The evaluation of one rule's condition, condition by condition, whether it holds or not: what a
+    /// coordinator reads to understand why a rule stayed silent.
+    ///
+    /// - Returns: the evidence, empty if the rule does not exist or fails to evaluate.
+    public func explain(rule id: String, subject: SubjectRecord, records: [Record], history: [PastAlert],
+                        asOf: Day) -> [Evidence]
+    {
+        guard let rule = ruleSet.rule(id) else { return [] }
+        let context = EvaluationContext(ruleSet: ruleSet, subject: subject, records: records, history: history, asOf: asOf)
+        var evidence: [Evidence] = []
+        do {
+            _ = try context.explain(rule.when, into: &evidence)
+        } catch {
+            return evidence
+        }
+        return evidence
+    }
+}

@@ -1,0 +1,58 @@
+/// A value of the rule language: a field of a record or subject, or what an expression computes.
+public enum Value: Sendable, Hashable, CustomStringConvertible {
+    case int(Int)
+    case bool(Bool)
+    case date(Day)
+    case period(Period)
+    case text(String)
+    case enumCase(String)
+    /// An optional field that was not given, or a computation over one (`last(K).f` with no record).
+    case missing
+
+    /// How the value is shown in explanations and compared in fixtures; `absent` for a missing value.
+    public var description: String {
+        switch self {
+        case .int(let value): String(value)
+        case .bool(let value): String(value)
+        case .date(let day): day.description
+        case .period(let period): period.description
+        case .text(let text): text
+        case .enumCase(let name): name
+        case .missing: "absent"
+        }
+    }
+}
+
+/// The type of a field as declared in the schema.
+public enum FieldType: Sendable, Hashable, CustomStringConvertible {
+    case text, int, bool, date
+    /// An enumeration with its cases in declaration order.
+    case enumeration([String])
+
+    /// `text`, `int`, …, `enum { a, b }`.
+    public var description: String {
+        switch self {
+        case .text: "text"
+        case .int: "int"
+        case .bool: "bool"
+        case .date: "date"
+        case .enumeration(let cases): "enum { \(cases.joined(separator: ", ")) }"
+        }
+    }
+
+    /// Converts a textual value (CSV cell, YAML scalar) to a value of this type, or `nil` if it does not fit.
+    public func parse(_ text: String) -> Value? {
+        switch self {
+        case .text: .text(text)
+        case .int: Int(text).map(Value.int)
+        case .bool:
+            switch text.lowercased() {
+            case "true", "oui", "1": .bool(true)
+            case "false", "non", "0": .bool(false)
+            default: nil
+            }
+        case .date: Day(iso: text).map(Value.date)
+        case .enumeration(let cases): cases.contains(text) ? .enumCase(text) : nil
+        }
+    }
+}
