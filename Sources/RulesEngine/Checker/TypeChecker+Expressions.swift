@@ -258,7 +258,13 @@ extension TypeChecker {
     private mutating func checkMember(_ base: Expr, _ field: Name, _ expr: Expr,
                                       _ context: inout ExprContext, _ flow: inout RuleFlow) -> CheckedExpr
     {
-        let checked = check(base, &context, &flow)
+        // Labels read by the base are attributed to the whole 'last(K).field', which is what the rule reads.
+        var baseFlow = RuleFlow()
+        let checked = check(base, &context, &baseFlow)
+        for (label, origin) in baseFlow.labels.sorted(by: { $0.key < $1.key }) {
+            flow.read(label, at: expr.range, what: origin.what)
+        }
+        flow.references += baseFlow.references
         guard case .aggregate(let aggregate) = checked.node, case .record(let kindName) = checked.type,
             let kind = kinds[kindName]
         else {
