@@ -6,7 +6,8 @@ import Yams
 public struct FixtureReader {
     let ruleSet: CheckedRuleSet
     let path: String
-    private(set) var errors: [RuleFilesError] = []
+    /// The problems found by the last `read`.
+    public private(set) var errors: [RuleFilesError] = []
 
     /// Creates a reader for one file.
     public init(ruleSet: CheckedRuleSet, path: String) {

@@ -65,7 +65,10 @@ public struct RuleFilesError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// `Rules/tests/ABS-4DJ.yaml:12: error: unknown field 'justifie' of kind 'absence'`.
-    public var description: String {
-        "\(path)\(line.map { ":\($0)" } ?? ""): error: \(message)"
-    }
+    public var description: String { "\(place): error: \(message)" }
+
+    /// `Rules/tests/ABS-4DJ.yaml:12: unknown field …`, for a one-line reason after `error: `.
+    public var reason: String { "\(place): \(message)" }
+
+    private var place: String { path + (line.map { ":\($0)" } ?? "") }
 }

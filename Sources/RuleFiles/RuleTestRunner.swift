@@ -31,7 +31,7 @@ public enum RuleTestRunner {
         /// Cases that passed.
         public var passed: Int { outcomes.filter(\.passed).count }
         /// Cases that failed, plus unreadable fixture files.
-        public var failed: Int { outcomes.count - passed + fileErrors.count }
+        public var failed: Int { outcomes.count - passed + Set(fileErrors.map(\.path)).count }
     }
 
     /// Reads and runs every fixture of `DIR/tests/`.

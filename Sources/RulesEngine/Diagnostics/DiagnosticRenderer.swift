@@ -7,7 +7,7 @@
 ///   help: …
 /// ```
 public enum DiagnosticRenderer {
-    static let maxLineWidth = 100
+    package static let maxLineWidth = 100
 
     /// Renders one diagnostic with its source line, caret line, notes and help.
     ///
@@ -55,7 +55,7 @@ public enum DiagnosticRenderer {
 
     /// The source line (windowed to `maxLineWidth` characters) and the caret line under it: `^` at the start of
     /// the range, `~` under the rest, aligned by character, tabs copied from the source line.
-    static func caretLine(line: String, column: Int, length: Int) -> (String, String) {
+    package static func caretLine(line: String, column: Int, length: Int) -> (String, String) {
         let bytes = Array(line.utf8)
         let startByte = min(max(column - 1, 0), bytes.count)
         let endByte = min(startByte + length, bytes.count)

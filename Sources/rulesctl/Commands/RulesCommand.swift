@@ -18,8 +18,8 @@ struct RulesCommand: AsyncParsableCommand {
         do {
             result = try RuleDirectory.check(directory)
         } catch {
-            if output.json { try Console.json(FailureJSON(error: error.description)) }
-            throw Console.fail(error.description)
+            if output.json { try Console.json(FailureJSON(error: error.reason)) }
+            throw Console.fail(error.reason)
         }
         if !output.json {
             for diagnostic in result.diagnostics {
