@@ -104,6 +104,15 @@ struct EvaluationContext {
             evidence.append(Evidence(expression: expr.text, value: .bool(holds), comparison: "\(l) \(op.rawValue) \(r)",
                                      window: trace.window, recordIDs: trace.recordIDs))
             return holds
+        case .between(let subject, let low, let high):
+            var trace = Trace()
+            let values = (try value(of: subject, trace: &trace), try value(of: low, trace: &trace),
+                          try value(of: high, trace: &trace))
+            let holds = Self.compare(.greaterEqual, values.0, values.1) && Self.compare(.lessEqual, values.0, values.2)
+            evidence.append(Evidence(expression: expr.text, value: .bool(holds),
+                                     comparison: "\(values.0) between \(values.1) and \(values.2)",
+                                     window: trace.window, recordIDs: trace.recordIDs))
+            return holds
         default:
             var trace = Trace()
             let result = try value(of: expr, trace: &trace)
