@@ -99,6 +99,11 @@ extension DiagnosticMessage {
         .init(code: .missingItem, text: "\(owner) has no '\(item)'")
     }
 
+    static func nestedTooDeeply(_ limit: Int) -> Self {
+        .init(code: .invalidValue, text: "expression is nested more than \(limit) levels deep",
+              help: "split the condition into simpler parts")
+    }
+
     static func notOrdered(_ type: String, _ op: String) -> Self {
         .init(code: .typeMismatch, text: "'\(op)' needs ordered values ('int', 'date' or a duration), not '\(type)'")
     }

@@ -5,14 +5,26 @@ extension Parser {
     ]
     static let functions = ["count", "exists", "sum", "last", "days_since", "alerts", "open_alert"]
 
+    /// How deeply expressions may nest (parentheses, calls, `not`): deeper input is refused, not a stack overflow.
+    static let maxDepth = 64
+
     /// Parses an expression: `or` binds loosest, then `and`, `not`, comparisons, `+ -`, `.field`.
     mutating func parseExpression() throws(Abort) -> Expr {
+        try enterNesting()
+        defer { depth -= 1 }
         var left = try parseAnd()
         while consumeKeyword("or") {
             let right = try parseAnd()
             left = Expr(kind: .binary(.or, left, right), range: left.range.union(right.range))
         }
         return left
+    }
+
+    private mutating func enterNesting() throws(Abort) {
+        guard depth < Parser.maxDepth else {
+            throw fail(.nestedTooDeeply(Parser.maxDepth), at: current.range)
+        }
+        depth += 1
     }
 
     private mutating func parseAnd() throws(Abort) -> Expr {
@@ -26,6 +38,8 @@ extension Parser {
 
     private mutating func parseNot() throws(Abort) -> Expr {
         guard isKeyword("not") else { return try parseComparison() }
+        try enterNesting()
+        defer { depth -= 1 }
         let start = advance().range
         let operand = try parseNot()
         return Expr(kind: .not(operand), range: start.union(operand.range))

@@ -10,6 +10,8 @@ struct Parser {
     let source: SourceFile
     var tokens: [Token]
     var index = 0
+    /// The current nesting of expressions, bounded by `maxDepth`.
+    var depth = 0
     var diagnostics: [Diagnostic] = []
 
     init(source: SourceFile, fileIndex: Int) {
