@@ -116,6 +116,7 @@ import Testing
 
     @Test func unknownNamesSuggestTheClosestDeclaration() throws {
         let result = try Fixtures.check(rule(when: "count(absence where not justifie) >= 4", notify: "coordinateure"))
+        // Only the two typos: the misspelt role is not also a flow error.
         #expect(result.errors.map(\.help) == ["did you mean 'justifiee'?", "did you mean 'coordinateur'?"])
     }
 

@@ -73,14 +73,60 @@ import Testing
             rule "T" {
               basis "a"
               group prevention_jeunesse
-              when count(absence, since 2025-09-01) >= 1
+              when count(absence, last 30 days) >= 1
               notify coordinateur
             }
             """)
         let diagnostic = try #require(result.errors.first)
         #expect(diagnostic.code == .expectedToken)
-        #expect(result.underlined(diagnostic) == "since")
-        #expect(diagnostic.help?.contains(", in since") == true)
+        #expect(result.underlined(diagnostic) == "last")
+        #expect(diagnostic.help?.contains(", in last") == true)
+    }
+
+    @Test func sinceMayStandWithoutIn() throws {
+        let ruleSet = try Fixtures.designRuleSet("""
+            rule "T" {
+              basis "a"
+              group prevention_jeunesse
+              when count(absence, since 2025-09-01) == count(absence, in since 2025-09-01)
+              notify coordinateur
+            }
+            """)
+        #expect(ruleSet.rule("T") != nil)
+    }
+
+    @Test func misspeltItemIsNotAlsoReportedMissing() throws {
+        let result = try Fixtures.check("""
+            rule "T" {
+              basis "a"
+              group prevention_jeunesse
+              when age < 16
+              notfy coordinateur
+            }
+            """)
+        #expect(result.errors.map(\.code) == [.unknownItem])
+    }
+
+    @Test func reservedWordCannotNameAField() throws {
+        let result = try Fixtures.check("kind note {\n  label confidentiel\n  field age: int\n}\n")
+        let diagnostic = try #require(result.errors.first)
+        #expect(diagnostic.message == "expected a field name, found reserved word 'age'")
+        #expect(result.underlined(diagnostic) == "age")
+    }
+
+    @Test func nonPositiveDurationPointsAtItself() throws {
+        let result = try Fixtures.check("""
+            rule "T" {
+              basis "a"
+              group prevention_jeunesse
+              when age < 16
+              notify coordinateur
+              follow_up 0 days
+            }
+            """)
+        let diagnostic = try #require(result.errors.first)
+        #expect(diagnostic.code == .invalidValue)
+        #expect(result.underlined(diagnostic) == "0 days")
     }
 
     @Test func precedenceBindsAndTighterThanOr() throws {

@@ -98,7 +98,7 @@ extension TypeChecker {
             when = checked
         }
         let reveal = checkReveal(decl.reveal, ruleIDs: ruleIDs, flow: &flow)
-        if let period = decl.followUp { checkPositive(period, at: id.range) }
+        if let period = decl.followUp { checkPositive(period, at: decl.followUpRange ?? id.range) }
         let deduplication = checkDeduplication(decl.oncePer)
         let declassifications = decl.declassify.map { syntax in
             _ = checkLabel(syntax.label)

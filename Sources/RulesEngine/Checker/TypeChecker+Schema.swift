@@ -29,9 +29,6 @@ extension TypeChecker {
                 continue
             }
             seen[field.name.text] = field.name.range
-            if Parser.reservedWords.contains(field.name.text) {
-                report(.reservedFieldName(field.name.text), at: field.name.range)
-            }
             if field.identifying && !isSubject {
                 report(.identifyingOutsideSubject(field.name.text), at: field.name.range)
             }

@@ -115,8 +115,10 @@ extension DiagnosticMessage {
     static let recordNotValue = Self(
         code: .typeMismatch, text: "cannot reveal a whole record", help: "reveal one field, as in 'last(tig).statut'")
 
-    static func reservedFieldName(_ name: String) -> Self {
-        .init(code: .invalidValue, text: "'\(name)' is a reserved word and cannot name a field")
+    static func reservedWord(_ name: String, _ expected: String) -> Self {
+        .init(code: .expectedToken, text: "expected \(expected), found reserved word '\(name)'",
+              help: "reserved words ('and', 'or', 'not', 'in', 'between', 'true', 'false', 'where', 'as', 'today', "
+                  + "'age') cannot be names")
     }
 
     static func retentionFieldNotDate(_ field: String, _ type: String) -> Self {

@@ -206,10 +206,11 @@ extension Parser {
         return AggregateSyntax(function: function, kind: kind, field: field, filter: filter, window: window)
     }
 
-    /// `in` before a window; a window word without it gets a precise hint.
+    /// `in` before a window; `since` may also stand alone (`count(K, since D)`). Another window word without
+    /// `in` gets a precise hint.
     private mutating func expectWindowKeyword() throws(Abort) {
-        if consumeKeyword("in") { return }
-        if case .identifier(let word) = current.kind, ["since", "last", "calendar_month", "school_year"].contains(word) {
+        if consumeKeyword("in") || isKeyword("since") { return }
+        if case .identifier(let word) = current.kind, ["last", "calendar_month", "school_year"].contains(word) {
             throw fail(.expected("'in'", found: current.kind.description), at: current.range,
                        help: "a window follows 'in', as in ', in \(word) …'")
         }

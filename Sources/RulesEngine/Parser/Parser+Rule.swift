@@ -38,13 +38,17 @@ extension Parser {
             rule.reveal += try parseRevealList()
         case "follow_up":
             reportDuplicate(keyword, if: rule.followUp != nil)
+            let start = current.range
             rule.followUp = try parsePeriod()
+            rule.followUpRange = start.union(tokens[index - 1].range)
         case "once":
             reportDuplicate(keyword, if: rule.oncePer != nil)
             rule.oncePer = try parseOncePer(start: keyword.range)
         case "declassify":
             rule.declassify.append(try parseDeclassify(start: keyword.range))
         default:
+            // A misspelt item ('notfy') is reported once, not again as a missing 'notify'.
+            if let intended = Suggestion.closest(to: keyword.text, in: Parser.ruleItems) { rule.attempted.insert(intended) }
             throw unknownItem(keyword, in: "rule", expected: Parser.ruleItems)
         }
     }

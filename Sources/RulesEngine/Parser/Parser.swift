@@ -74,8 +74,11 @@ struct Parser {
     }
 
     mutating func expectName(_ what: String) throws(Abort) -> Name {
-        guard case .identifier(let text) = current.kind, !Parser.reservedWords.contains(text) else {
+        guard case .identifier(let text) = current.kind else {
             throw fail(.expected(what, found: current.kind.description), at: current.range)
+        }
+        if Parser.reservedWords.contains(text) {
+            throw fail(.reservedWord(text, what), at: current.range)
         }
         return Name(text: text, range: advance().range)
     }

@@ -95,6 +95,7 @@ struct RuleDecl: Sendable {
     var notify: [Name] = []
     var reveal: [RevealItem] = []
     var followUp: Period?
+    var followUpRange: SourceRange?
     var oncePer: OncePerSyntax?
     var declassify: [DeclassifySyntax] = []
     /// Items that were written but failed to parse: the checker does not also report them missing.
