@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // YAML rule test fixtures (Rules/tests/*.yaml).
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // SQLite for the vault: WAL, migrations, transactions.
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // libsodium, the only cryptography library (apt: libsodium-dev).
@@ -28,18 +30,24 @@ let package = Package(
         ),
         // The rule language: pure Swift, no dependencies, no I/O beyond the source text it is given.
         .target(name: "RulesEngine", swiftSettings: upcoming),
-        // The sealed vault (keys, records, tokens, audit). For now: libsodium bootstrap and rule-set digest.
-        .target(name: "Vault", dependencies: ["RulesEngine", "CSodium"], swiftSettings: upcoming),
+        // The sealed vault: keys, sealed records, blind indexes, imports, storage.
+        .target(
+            name: "Vault",
+            dependencies: ["RulesEngine", "CSodium", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: upcoming
+        ),
         // Rule folders on disk: reading .vigie files, YAML test fixtures (Rules/tests/*.yaml), running them.
         .target(
             name: "RuleFiles",
             dependencies: ["RulesEngine", .product(name: "Yams", package: "Yams")],
             swiftSettings: upcoming
         ),
+        // Realistic, deterministic synthetic partner files (rulesctl synth).
+        .target(name: "Synthetic", dependencies: ["RulesEngine"], swiftSettings: upcoming),
         .executableTarget(
             name: "rulesctl",
             dependencies: [
-                "RulesEngine", "Vault", "RuleFiles",
+                "RulesEngine", "Vault", "RuleFiles", "Synthetic",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -50,7 +58,15 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: upcoming
         ),
-        .testTarget(name: "VaultTests", dependencies: ["Vault"], swiftSettings: upcoming),
+        .testTarget(
+            name: "VaultTests",
+            dependencies: [
+                "Vault", "RulesEngine", "RuleFiles", "Synthetic",
+                // Tests tamper with the database file directly, as an attacker holding it would.
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: upcoming
+        ),
         .testTarget(
             name: "rulesctlTests",
             dependencies: ["RuleFiles", "RulesEngine"],

@@ -13,6 +13,9 @@ struct RulesCtl: AsyncParsableCommand {
             failed tests, bad input), 64 a usage error.
             """,
         version: "0.1.0",
-        subcommands: [RulesCommand.self, DemoCommand.self]
+        subcommands: [
+            InitCommand.self, StatusCommand.self, VerifyCommand.self, RotateKeyCommand.self, RulesCommand.self,
+            ImportCommand.self, SynthCommand.self, SubjectCommand.self, DemoCommand.self,
+        ]
     )
 }

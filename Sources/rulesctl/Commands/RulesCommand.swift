@@ -7,7 +7,7 @@ struct RulesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rules",
         abstract: "Check and test rule files.",
-        subcommands: [Check.self, Test.self]
+        subcommands: [Check.self, Test.self, Load.self]
     )
 
     /// Checks a folder; on errors prints them (text on stderr, or the JSON document) and throws exit status 1.

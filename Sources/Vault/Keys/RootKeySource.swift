@@ -1,0 +1,66 @@
+import Foundation
+
+/// Where the vault's root key comes from: a key file (the coordinator's credential) or a passphrase read from an
+/// environment variable and stretched with Argon2id. The root key is never stored in the database.
+public enum RootKeySource: Sendable, Hashable {
+    /// A key file: `vigie-key-v1 <base64 of 32 bytes>`, mode 0600, refused if group or others may read it.
+    case keyFile(String)
+    /// A passphrase in the named environment variable.
+    case passphraseEnvironment(String)
+
+    static let keyFileHeader = "vigie-key-v1 "
+
+    /// Creates a new key file with a random key, mode 0600; refuses to overwrite an existing file.
+    static func createKeyFile(at path: String) throws(VaultError) -> SecretKey {
+        let key: SecretKey
+        do {
+            key = try SecretKey.random()
+        } catch {
+            throw VaultError(.keyFile, "cannot generate a key: libsodium is unavailable")
+        }
+        var bytes = key.copyBytes()
+        defer { bytes.withUnsafeMutableBytes { Sodium.zero($0) } }
+        let text = keyFileHeader + Data(bytes).base64EncodedString() + "\n"
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw VaultError(.keyFile, "\(path): cannot create the key file (it may already exist)")
+        }
+        defer { close(descriptor) }
+        let written = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
+        guard written == text.utf8.count, fsync(descriptor) == 0 else {
+            throw VaultError(.keyFile, "\(path): cannot write the key file")
+        }
+        return key
+    }
+
+    /// Reads a key file, refusing one that group or others can read.
+    static func readKeyFile(at path: String) throws(VaultError) -> SecretKey {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw VaultError(.keyFile, "\(path): no such key file") }
+        guard info.st_mode & 0o077 == 0 else {
+            throw VaultError(.keyFile, "\(path): the key file is readable by group or others; run 'chmod 600 \(path)'")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
+            text.hasPrefix(keyFileHeader),
+            let decoded = Data(base64Encoded: text.dropFirst(keyFileHeader.count).trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
+            throw VaultError(.keyFile, "\(path): not a Vigie key file")
+        }
+        var bytes = [UInt8](decoded)
+        defer { bytes.withUnsafeMutableBytes { Sodium.zero($0) } }
+        do {
+            return try SecretKey.copying(bytes)
+        } catch {
+            throw VaultError(.keyFile, "\(path): not a Vigie key file")
+        }
+    }
+
+    /// The passphrase bytes from the environment variable.
+    func passphrase(environment: [String: String]) throws(VaultError) -> [UInt8] {
+        guard case .passphraseEnvironment(let variable) = self else { return [] }
+        guard let value = environment[variable], !value.isEmpty else {
+            throw VaultError(.keyFile, "environment variable \(variable) is empty or unset")
+        }
+        return Array(value.utf8)
+    }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Field values sealed with XChaCha20-Poly1305 under a subject's data key: a record's fields or a subject's
+/// identity. The plaintext is a JSON object of strings with sorted keys; it exists only in memory.
+enum SealedFields {
+    /// Seals field values for a place.
+    static func seal(_ fields: [String: String], key: SecretKey, at place: AssociatedData) throws(CryptoError) -> [UInt8] {
+        var plaintext = Self.encode(fields)
+        defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
+        return try Sodium.seal(plaintext, key: key, associatedData: place.bytes)
+    }
+
+    /// Opens sealed field values; `.authenticationFailed` if the bytes, the key or the place differ.
+    static func open(_ sealed: [UInt8], key: SecretKey, at place: AssociatedData) throws(CryptoError) -> [String: String] {
+        var plaintext = try Sodium.open(sealed, key: key, associatedData: place.bytes)
+        defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(plaintext)) as? [String: String] else {
+            throw .authenticationFailed
+        }
+        return object
+    }
+
+    /// The canonical encoding: JSON with sorted keys.
+    static func encode(_ fields: [String: String]) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // INVARIANT: a [String: String] always encodes.
+        return (try? Array(encoder.encode(fields))) ?? []
+    }
+}

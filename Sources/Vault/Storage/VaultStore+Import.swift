@@ -1,0 +1,112 @@
+import Foundation
+internal import GRDB
+public import RulesEngine
+
+/// What an import did.
+public struct ImportSummary: Sendable, Encodable {
+    /// Rows read.
+    public let rows: Int
+    /// Subjects created.
+    public let subjectsCreated: Int
+    /// Rows matched to an existing subject.
+    public let subjectsMatched: Int
+    /// Records stored.
+    public let recordsStored: Int
+    /// Rows already in the vault (same subject, kind and values), not stored again.
+    public let duplicates: Int
+
+    enum CodingKeys: String, CodingKey {
+        case rows, subjectsCreated = "subjects_created", subjectsMatched = "subjects_matched"
+        case recordsStored = "records_stored", duplicates
+    }
+}
+
+extension VaultStore {
+    /// Imports a partner file of one kind, contributed by `source`, all or nothing, in one transaction.
+    ///
+    /// - Parameters:
+    ///   - path: a CSV (header = line 1) or JSON-lines file.
+    ///   - kind: the kind of every row.
+    ///   - source: the contributing role; it must be allowed to contribute the kind.
+    ///   - progress: called with (rows done, rows in all) every few thousand rows.
+    /// - Throws: `VaultError` naming `FILE:LINE` for every bad row, or the refused role; nothing is stored then.
+    public func importFile(_ path: String, kind: String, source: String,
+                           progress: (Int, Int) -> Void = { _, _ in }) throws(VaultError) -> ImportSummary
+    {
+        let (_, ruleSet) = try checkedRuleSet()
+        guard let shape = ruleSet.kinds[kind] else {
+            let hint = Suggestion.closest(to: kind, in: ruleSet.kinds.keys).map { "; did you mean '\($0)'?" } ?? ""
+            throw VaultError(.invalidInput, "unknown kind '\(kind)'\(hint)")
+        }
+        guard let role = ruleSet.roles[source] else {
+            throw VaultError(.invalidInput, "unknown role '\(source)'")
+        }
+        guard role.contributes.contains(kind) else {
+            throw VaultError(.forbidden, "forbidden: role '\(source)' does not contribute kind '\(kind)' (policy)")
+        }
+        let rows = try ImportFile.read(path, kind: shape, subject: ruleSet.subject)
+        var indexes: [[UInt8]] = []
+        indexes.reserveCapacity(rows.count)
+        for row in rows {
+            indexes.append(try crypto { () throws(CryptoError) in
+                try BlindIndex.value(of: row.subject, key: keys.blindIndex, bits: indexBits)
+            })
+        }
+        let now = Int(Date().timeIntervalSince1970)
+        return try write { db in
+            let fingerprintKey = try fingerprintKey(db)
+            var opened: [String: [OpenSubject]] = [:]
+            var created = 0, matched = 0, stored = 0, duplicates = 0
+            for (number, row) in rows.enumerated() {
+                let indexKey = Data(indexes[number]).base64EncodedString()
+                var subject: OpenSubject
+                if let known = opened[indexKey]?.first(where: { BlindIndex.sameIdentity($0.identity, row.subject) }) {
+                    subject = known
+                    matched += 1
+                } else if let found = try matchSubject(db, identity: row.subject, index: indexes[number]) {
+                    subject = found
+                    matched += 1
+                    opened[indexKey, default: []].append(found)
+                } else {
+                    subject = try createSubject(db, identity: row.subject, index: indexes[number], now: now)
+                    created += 1
+                    opened[indexKey, default: []].append(subject)
+                }
+                // Identity fields keep their first spelling; other subject fields (etablissement…) take the newest.
+                var merged = subject.identity
+                for (name, value) in row.subject where !BlindIndex.identityFields.contains(name) { merged[name] = value }
+                if merged != subject.identity {
+                    subject.identity = merged
+                    try updateIdentity(db, subject)
+                    opened[indexKey] = opened[indexKey]?.map { $0.id == subject.id ? subject : $0 }
+                }
+                if try storeRecord(db, subject: subject, kind: kind, fields: row.fields, fingerprintKey: fingerprintKey, now: now) {
+                    stored += 1
+                } else {
+                    duplicates += 1
+                }
+                if (number + 1) % 5_000 == 0 { progress(number + 1, rows.count) }
+            }
+            progress(rows.count, rows.count)
+            return ImportSummary(rows: rows.count, subjectsCreated: created, subjectsMatched: matched,
+                                 recordsStored: stored, duplicates: duplicates)
+        }
+    }
+
+    /// Seals and stores one record unless the same one is already there; returns whether it was stored.
+    private func storeRecord(_ db: Database, subject: OpenSubject, kind: String, fields: [String: String],
+                             fingerprintKey: SecretKey, now: Int) throws -> Bool
+    {
+        let canonical = Array("\(subject.id)|\(kind)|".utf8) + SealedFields.encode(fields)
+        let fingerprint = try Sodium.keyedHash(canonical, key: fingerprintKey, length: 32)
+        if try Bool.fetchOne(db, sql: "SELECT 1 FROM records WHERE fingerprint = ?", arguments: [Data(fingerprint)]) == true {
+            return false
+        }
+        let id = try RandomID.make()
+        let sealed = try SealedFields.seal(
+            fields, key: subject.key, at: AssociatedData(vaultID: vaultID, subjectID: subject.id, itemID: id, kind: kind))
+        try db.execute(sql: "INSERT INTO records (id, subject_id, kind, created_at, sealed, fingerprint) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [id, subject.id, kind, now, Data(sealed), Data(fingerprint)])
+        return true
+    }
+}

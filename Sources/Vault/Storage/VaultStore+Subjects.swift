@@ -1,0 +1,107 @@
+import Foundation
+internal import GRDB
+
+/// A subject opened with its data key: identity fields in memory only.
+struct OpenSubject {
+    let id: String
+    let key: SecretKey
+    var identity: [String: String]
+}
+
+extension VaultStore {
+    /// The record-fingerprint key: random per vault, wrapped under the key-encryption key (rotation rewraps it).
+    func fingerprintKey(_ db: Database) throws -> SecretKey {
+        if let data = try Data.fetchOne(db, sql: "SELECT value FROM vault_meta WHERE name = 'fingerprint_key'") {
+            return try DataKey.unwrap([UInt8](data), with: keys.keyEncryption, vaultID: vaultID, subjectID: "#fingerprint")
+        }
+        let key = try SecretKey.random()
+        let wrapped = try DataKey.wrap(key, with: keys.keyEncryption, vaultID: vaultID, subjectID: "#fingerprint")
+        try db.execute(sql: "INSERT INTO vault_meta (name, value) VALUES ('fingerprint_key', ?)", arguments: [Data(wrapped)])
+        return key
+    }
+
+    /// Opens a subject's data key and identity; a failure names the subject and never the data.
+    func openSubject(_ db: Database, id: String) throws -> OpenSubject {
+        guard let wrapped = try Data.fetchOne(db, sql: "SELECT wrapped FROM subject_keys WHERE subject_id = ?", arguments: [id]),
+            let sealed = try Data.fetchOne(db, sql: "SELECT identity FROM subjects WHERE id = ?", arguments: [id])
+        else { throw VaultError(.notFound, "subject \(id): not found") }
+        do {
+            let key = try DataKey.unwrap([UInt8](wrapped), with: keys.keyEncryption, vaultID: vaultID, subjectID: id)
+            let identity = try SealedFields.open([UInt8](sealed), key: key, at: .identity(vaultID: vaultID, subjectID: id))
+            return OpenSubject(id: id, key: key, identity: identity)
+        } catch {
+            throw VaultError(.integrity, "subject \(id): its sealed identity does not open (integrity failure)")
+        }
+    }
+
+    /// The subjects whose blind index matches, opened and compared on their full identity.
+    func matchSubject(_ db: Database, identity: [String: String], index: [UInt8]) throws -> OpenSubject? {
+        let candidates = try String.fetchAll(
+            db, sql: "SELECT subject_id FROM blind_indexes WHERE name = 'identity' AND value = ?", arguments: [Data(index)])
+        for id in candidates {
+            let subject = try openSubject(db, id: id)
+            if BlindIndex.sameIdentity(subject.identity, identity) { return subject }
+        }
+        return nil
+    }
+
+    /// Creates a subject with a fresh data key.
+    func createSubject(_ db: Database, identity: [String: String], index: [UInt8], now: Int) throws -> OpenSubject {
+        let id = try RandomID.make()
+        let key = try SecretKey.random()
+        let wrapped = try DataKey.wrap(key, with: keys.keyEncryption, vaultID: vaultID, subjectID: id)
+        let sealed = try SealedFields.seal(identity, key: key, at: .identity(vaultID: vaultID, subjectID: id))
+        try db.execute(sql: "INSERT INTO subjects (id, created_at, identity) VALUES (?, ?, ?)",
+                       arguments: [id, now, Data(sealed)])
+        try db.execute(sql: "INSERT INTO subject_keys (subject_id, wrapped) VALUES (?, ?)", arguments: [id, Data(wrapped)])
+        try db.execute(sql: "INSERT INTO blind_indexes (subject_id, name, value) VALUES (?, 'identity', ?)",
+                       arguments: [id, Data(index)])
+        return OpenSubject(id: id, key: key, identity: identity)
+    }
+
+    /// Reseals a subject's identity after its non-identifying fields changed.
+    func updateIdentity(_ db: Database, _ subject: OpenSubject) throws {
+        let sealed = try SealedFields.seal(subject.identity, key: subject.key, at: .identity(vaultID: vaultID, subjectID: subject.id))
+        try db.execute(sql: "UPDATE subjects SET identity = ? WHERE id = ?", arguments: [Data(sealed), subject.id])
+    }
+
+    /// Finds subjects by identity (blind index, then decrypted comparison): their random identifiers.
+    public func findSubjects(identity: [String: String]) throws(VaultError) -> [String] {
+        let index = try crypto { () throws(CryptoError) in try BlindIndex.value(of: identity, key: keys.blindIndex, bits: indexBits) }
+        return try read { db in try matchSubject(db, identity: identity, index: index).map { [$0.id] } ?? [] }
+    }
+
+    /// Crypto-shreds a subject: its wrapped data key is destroyed first, then its identity, indexes and records,
+    /// in one transaction; the write-ahead log is then checkpointed so no copy stays in it.
+    ///
+    /// - Returns: the number of records destroyed.
+    public func erase(subjectID: String, reason: String) throws(VaultError) -> Int {
+        guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw VaultError(.invalidInput, "--reason must say why the subject is erased")
+        }
+        let count: Int = try write { db in
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subjects WHERE id = ?", arguments: [subjectID]) == 1 else {
+                throw VaultError(.notFound, "subject \(subjectID): not found")
+            }
+            let records = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE subject_id = ?", arguments: [subjectID]) ?? 0
+            try db.execute(sql: "DELETE FROM subject_keys WHERE subject_id = ?", arguments: [subjectID])
+            try db.execute(sql: "DELETE FROM records WHERE subject_id = ?", arguments: [subjectID])
+            try db.execute(sql: "DELETE FROM blind_indexes WHERE subject_id = ?", arguments: [subjectID])
+            try db.execute(sql: "DELETE FROM subjects WHERE id = ?", arguments: [subjectID])
+            try db.execute(sql: "INSERT INTO erasures (erased_at, subjects, records) VALUES (?, 1, ?)",
+                           arguments: [Int(Date().timeIntervalSince1970), records])
+            return records
+        }
+        try checkpoint()
+        return count
+    }
+
+    /// Moves the write-ahead log into the database and truncates it.
+    func checkpoint() throws(VaultError) {
+        do {
+            try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        } catch {
+            throw VaultError(.storage, "cannot checkpoint the vault database")
+        }
+    }
+}

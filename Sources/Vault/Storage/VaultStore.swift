@@ -1,0 +1,198 @@
+import Foundation
+internal import GRDB
+public import RulesEngine
+
+/// One CLSPD's vault: a folder holding `vault.sqlite` (WAL). Opening it needs the root key; every public method
+/// is one transaction. Keys live in memory only, never in the database.
+public final class VaultStore: Sendable {
+    /// The vault's random identifier, bound into every sealed item.
+    public let vaultID: String
+    /// The vault folder.
+    public let directory: String
+    let writer: DatabasePool
+    let keys: VaultKeys
+    /// Bits kept in blind indexes (CipherSweet rule for the configured population).
+    let indexBits: Int
+
+    private init(vaultID: String, directory: String, writer: DatabasePool, keys: VaultKeys, indexBits: Int) {
+        self.vaultID = vaultID
+        self.directory = directory
+        self.writer = writer
+        self.keys = keys
+        self.indexBits = indexBits
+    }
+
+    static func databasePath(_ directory: String) -> String { directory + "/vault.sqlite" }
+
+    private static func connect(_ path: String) throws(VaultError) -> DatabasePool {
+        // The database, its WAL and shared-memory files are readable by the owner only.
+        umask(0o077)
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // Deleted content is overwritten, so that erased rows do not linger in free pages.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try Migrations.migrator.migrate(pool)
+            return pool
+        } catch {
+            throw VaultError(.storage, "\(path): cannot open the database")
+        }
+    }
+
+    /// Creates a vault in a new (or empty) folder.
+    ///
+    /// - Parameters:
+    ///   - directory: the vault folder; refused if it already holds a vault or other files.
+    ///   - key: a key file to create (mode 0600), or a passphrase variable.
+    ///   - population: the expected number of subjects, which sizes the blind indexes.
+    ///   - passwordCost: the Argon2id cost for a passphrase.
+    ///   - environment: where passphrase variables are read.
+    /// - Returns: the open vault.
+    public static func create(directory: String, key: RootKeySource, population: Int = 100_000,
+                              passwordCost: PasswordCost = .moderate,
+                              environment: [String: String]) throws(VaultError) -> VaultStore
+    {
+        let manager = FileManager.default
+        if manager.fileExists(atPath: databasePath(directory)) {
+            throw VaultError(.alreadyExists, "\(directory): a vault already exists here")
+        }
+        if let contents = try? manager.contentsOfDirectory(atPath: directory), !contents.isEmpty {
+            throw VaultError(.alreadyExists, "\(directory): the folder is not empty")
+        }
+        do {
+            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                        attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw VaultError(.storage, "\(directory): cannot create the folder")
+        }
+        var meta: [String: [UInt8]] = [:]
+        let root: SecretKey
+        switch key {
+        case .keyFile(let path):
+            root = try RootKeySource.createKeyFile(at: path)
+            meta["key_source"] = Array("file".utf8)
+        case .passphraseEnvironment:
+            var passphrase = try key.passphrase(environment: environment)
+            defer { passphrase.withUnsafeMutableBytes { Sodium.zero($0) } }
+            let salt = try crypto { () throws(CryptoError) in try Sodium.randomBytes(Sodium.passwordSaltBytes) }
+            root = try crypto { () throws(CryptoError) in
+                try Sodium.passwordKey(passphrase, salt: salt, opsLimit: passwordCost.opsLimit, memLimit: passwordCost.memLimit)
+            }
+            meta["key_source"] = Array("passphrase".utf8)
+            meta["pwhash_salt"] = salt
+            meta["pwhash_opslimit"] = Array(String(passwordCost.opsLimit).utf8)
+            meta["pwhash_memlimit"] = Array(String(passwordCost.memLimit).utf8)
+        }
+        let vaultID = try crypto { () throws(CryptoError) in try RandomID.make() }
+        let keys = try crypto { () throws(CryptoError) in try VaultKeys(root: root) }
+        let bits = BlindIndex.bits(forPopulation: population)
+        meta["vault_id"] = Array(vaultID.utf8)
+        meta["format"] = Array("1".utf8)
+        meta["key_check"] = try crypto { () throws(CryptoError) in try keys.checkValue(vaultID: vaultID) }
+        meta["population"] = Array(String(population).utf8)
+        meta["index_bits"] = Array(String(bits).utf8)
+        meta["created_at"] = Array(String(Int(Date().timeIntervalSince1970)).utf8)
+        let pool = try connect(databasePath(directory))
+        try write(pool) { db in
+            for (name, value) in meta {
+                try db.execute(sql: "INSERT INTO vault_meta (name, value) VALUES (?, ?)", arguments: [name, Data(value)])
+            }
+        }
+        return VaultStore(vaultID: vaultID, directory: directory, writer: pool, keys: keys, indexBits: bits)
+    }
+
+    /// Opens an existing vault with its root key; a wrong key or passphrase is refused before anything is read.
+    public static func open(directory: String, key: RootKeySource,
+                            environment: [String: String]) throws(VaultError) -> VaultStore
+    {
+        guard FileManager.default.fileExists(atPath: databasePath(directory)) else {
+            throw VaultError(.notAVault, "\(directory): no vault here; create one with 'rulesctl init'")
+        }
+        let pool = try connect(databasePath(directory))
+        let meta: [String: [UInt8]] = try read(pool) { db in
+            var values: [String: [UInt8]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT name, value FROM vault_meta") {
+                let data: Data = row["value"]
+                values[row["name"]] = [UInt8](data)
+            }
+            return values
+        }
+        func text(_ name: String) -> String? { meta[name].map { String(decoding: $0, as: UTF8.self) } }
+        guard let vaultID = text("vault_id"), let check = meta["key_check"], let bits = text("index_bits").flatMap(Int.init)
+        else { throw VaultError(.notAVault, "\(directory): the vault's metadata is incomplete") }
+        let root: SecretKey
+        switch (key, text("key_source")) {
+        case (.keyFile(let path), "file"):
+            root = try RootKeySource.readKeyFile(at: path)
+        case (.passphraseEnvironment, "passphrase"):
+            guard let salt = meta["pwhash_salt"], let ops = text("pwhash_opslimit").flatMap(UInt64.init),
+                let mem = text("pwhash_memlimit").flatMap(Int.init)
+            else { throw VaultError(.notAVault, "\(directory): the vault's passphrase parameters are missing") }
+            var passphrase = try key.passphrase(environment: environment)
+            defer { passphrase.withUnsafeMutableBytes { Sodium.zero($0) } }
+            root = try crypto { () throws(CryptoError) in try Sodium.passwordKey(passphrase, salt: salt, opsLimit: ops, memLimit: mem) }
+        case (.keyFile, _):
+            throw VaultError(.wrongKey, "this vault is opened with a passphrase (--passphrase-env), not a key file")
+        case (.passphraseEnvironment, _):
+            throw VaultError(.wrongKey, "this vault is opened with a key file (--key-file), not a passphrase")
+        }
+        let keys = try crypto { () throws(CryptoError) in try VaultKeys(root: root) }
+        let expected = try crypto { () throws(CryptoError) in try keys.checkValue(vaultID: vaultID) }
+        let matches = expected.withUnsafeBytes { a in check.withUnsafeBytes { b in Sodium.constantTimeEqual(a, b) } }
+        guard matches else { throw VaultError(.wrongKey, "the key does not open this vault") }
+        return VaultStore(vaultID: vaultID, directory: directory, writer: pool, keys: keys, indexBits: bits)
+    }
+
+    // MARK: Transactions
+
+    static func write<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws(VaultError) -> T {
+        do {
+            return try pool.write(body)
+        } catch let error as VaultError {
+            throw error
+        } catch {
+            throw VaultError(.storage, "the vault database refused the change; nothing was stored")
+        }
+    }
+
+    static func read<T>(_ pool: DatabasePool, _ body: (Database) throws -> T) throws(VaultError) -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as VaultError {
+            throw error
+        } catch {
+            throw VaultError(.storage, "cannot read the vault database")
+        }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(VaultError) -> T { try Self.write(writer, body) }
+    func read<T>(_ body: (Database) throws -> T) throws(VaultError) -> T { try Self.read(writer, body) }
+}
+
+/// The Argon2id cost of a passphrase vault. `moderate` (libsodium's MODERATE) unless a test needs speed.
+public enum PasswordCost: Sendable {
+    case moderate
+    /// For tests only: libsodium's minimum limits.
+    case minimum
+
+    var opsLimit: UInt64 { self == .moderate ? Sodium.passwordOpsLimit : Sodium.passwordMinOpsLimit }
+    var memLimit: Int { self == .moderate ? Sodium.passwordMemLimit : Sodium.passwordMinMemLimit }
+}
+
+/// Runs a cryptographic step, turning its failure into a vault error.
+func crypto<T>(_ body: () throws(CryptoError) -> T) throws(VaultError) -> T {
+    do {
+        return try body()
+    } catch {
+        throw VaultError(.integrity, "a cryptographic operation failed (\(error))")
+    }
+}
+
+/// Random identifiers: 16 random bytes, hex. They carry no information about anyone.
+enum RandomID {
+    static func make() throws(CryptoError) -> String {
+        try Sodium.randomBytes(16).map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined()
+    }
+}

@@ -1,0 +1,30 @@
+/// A vault operation that could not be done. The message names the place (file and line, record, option)
+/// and never contains personal data or key material.
+public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure, stable for scripts.
+    public enum Code: String, Sendable, Hashable {
+        case notAVault = "not_a_vault"
+        case alreadyExists = "already_exists"
+        case wrongKey = "wrong_key"
+        case keyFile = "key_file"
+        case noRuleSet = "no_rule_set"
+        case integrity
+        case invalidInput = "invalid_input"
+        case notFound = "not_found"
+        case forbidden
+        case storage
+    }
+
+    /// The failure's kind.
+    public let code: Code
+    /// One line: what went wrong and, where it helps, what to do.
+    public let message: String
+
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    /// The message.
+    public var description: String { message }
+}

@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+import Vault
+
+@Suite struct ImportTests {
+    private let rows = absenceHeader + """
+        Dupont,Émilie-Anne,2012-03-01,Collège Camille Claudel,2025-10-06,matin,false,
+        Dupont,Émilie-Anne,2012-03-01,,2025-10-06,apres_midi,false,
+        "Le Goff","Jean-Baptiste",2011-07-14,"Collège ""Jean"" Moulin",2025-10-07,matin,true,maladie
+
+        """
+
+    @Test func importMatchesSubjectsAndSkipsDuplicates() throws {
+        let vault = try TemporaryVault()
+        let path = try vault.file("absences.csv", rows)
+        let first = try vault.store.importFile(path, kind: "absence", source: "education_nationale")
+        #expect(first.rows == 3)
+        #expect(first.subjectsCreated == 2)
+        #expect(first.subjectsMatched == 1)
+        #expect(first.recordsStored == 3)
+        let again = try vault.store.importFile(path, kind: "absence", source: "education_nationale")
+        #expect(again.recordsStored == 0)
+        #expect(again.duplicates == 3)
+        #expect(again.subjectsCreated == 0)
+        #expect(try vault.store.status().records == 3)
+        #expect(try vault.store.status().subjects == 2)
+    }
+
+    /// Case, accents, hyphens and double spaces are folded: the same person is matched.
+    @Test(arguments: [
+        ("DUPONT", "emilie anne"), ("dupont", "Emilie  Anne"), ("Dupont", "ÉMILIE-ANNE"), ("  Dupont ", "Émilie-anne"),
+    ])
+    func blindIndexNormalisationMatchesTheSamePerson(nom: String, prenom: String) throws {
+        let vault = try TemporaryVault()
+        _ = try vault.store.importFile(try vault.file("a.csv", rows), kind: "absence", source: "education_nationale")
+        let found = try vault.store.findSubjects(identity: ["nom": nom, "prenom": prenom, "naissance": "2012-03-01"])
+        #expect(found.count == 1)
+        #expect(try vault.store.findSubjects(identity: ["nom": nom, "prenom": prenom, "naissance": "2012-03-02"]).isEmpty)
+        #expect(try vault.store.findSubjects(identity: ["nom": "Dupond", "prenom": prenom, "naissance": "2012-03-01"]).isEmpty)
+    }
+
+    @Test func badRowRejectsTheWholeFileNamingEveryLineAndNoValue() throws {
+        let vault = try TemporaryVault()
+        let bad = absenceHeader + """
+            Dupont,Emilie,2012-03-01,,2025-10-06,matin,false,
+            Martin,Lucas,2012-02-30,,2025-10-06,matin,false,
+            Petit,Inès,2012-01-01,,2025-10-06,soir,false,
+            Moreau,,2012-01-01,,2025-10-06,matin,peut-être,
+
+            """
+        let path = try vault.file("bad.csv", bad)
+        let error = try #require(throws: VaultError.self) {
+            try vault.store.importFile(path, kind: "absence", source: "education_nationale")
+        }
+        #expect(error.code == .invalidInput)
+        #expect(error.message.contains("\(path):3: error: field 'naissance' must be a date YYYY-MM-DD"))
+        #expect(error.message.contains("\(path):4: error: field 'demi_journee' must be one of matin, apres_midi"))
+        #expect(error.message.contains("\(path):5: error: field 'prenom' is required"))
+        #expect(error.message.contains("\(path):5: error: field 'justifiee' must be true or false"))
+        #expect(!error.message.contains("Dupont") && !error.message.contains("2012-02-30") && !error.message.contains("soir"))
+        #expect(try vault.store.status().records == 0)
+        #expect(try vault.store.status().subjects == 0)
+    }
+
+    @Test func wrongColumnsAreRefusedAtTheHeader() throws {
+        let vault = try TemporaryVault()
+        let path = try vault.file("cols.csv", "nom,prenom,naissance,date,demi_journe,justifiee\nA,B,2012-01-01,2025-10-01,matin,false\n")
+        let error = try #require(throws: VaultError.self) {
+            try vault.store.importFile(path, kind: "absence", source: "education_nationale")
+        }
+        #expect(error.message.contains("\(path):1: error: unknown column 'demi_journe' for kind 'absence'; did you mean 'demi_journee'?"))
+        #expect(error.message.contains("\(path):1: error: missing column 'demi_journee'"))
+    }
+
+    @Test func roleThatDoesNotContributeTheKindIsForbidden() throws {
+        let vault = try TemporaryVault()
+        let path = try vault.file("a.csv", rows)
+        let error = try #require(throws: VaultError.self) {
+            try vault.store.importFile(path, kind: "absence", source: "police_municipale")
+        }
+        #expect(error.code == .forbidden)
+        #expect(try vault.store.status().records == 0)
+    }
+
+    @Test func jsonLinesImportTheSameWay() throws {
+        let vault = try TemporaryVault()
+        let lines = """
+            {"nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01", "date": "2025-10-06", "demi_journee": "matin", "justifiee": false, "motif": null}
+            {"nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01", "date": "2025-10-07", "demi_journee": "matin", "justifiee": true, "motif": "maladie"}
+
+            """
+        let summary = try vault.store.importFile(try vault.file("a.jsonl", lines), kind: "absence", source: "education_nationale")
+        #expect(summary.recordsStored == 2)
+        #expect(summary.subjectsCreated == 1)
+        let broken = try vault.file("b.jsonl", "{\"nom\": \"X\"\n")
+        let error = try #require(throws: VaultError.self) {
+            try vault.store.importFile(broken, kind: "absence", source: "education_nationale")
+        }
+        #expect(error.message.contains("\(broken):1: error: not a JSON object"))
+    }
+
+    @Test func unterminatedQuoteIsReportedAtItsRow() throws {
+        let vault = try TemporaryVault()
+        let path = try vault.file("q.csv", absenceHeader + "Dupont,\"Emilie,2012-03-01,,2025-10-06,matin,false,\n")
+        let error = try #require(throws: VaultError.self) {
+            try vault.store.importFile(path, kind: "absence", source: "education_nationale")
+        }
+        #expect(error.message.contains("\(path):2: error: a quoted field is not closed"))
+    }
+}
