@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+import Vault
+
+@Suite struct KeyTests {
+    private let rows = absenceHeader + "Dupont,Emilie,2012-03-01,,2025-10-06,matin,false,\n"
+
+    @Test func keyFileIsCreatedOwnerOnlyAndRefusedWhenOthersCanRead() throws {
+        let vault = try TemporaryVault()
+        let attributes = try FileManager.default.attributesOfItem(atPath: vault.keyFile)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let database = try FileManager.default.attributesOfItem(atPath: vault.directory + "/vault.sqlite")
+        #expect(((database[.posixPermissions] as? Int) ?? 0) & 0o077 == 0)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: vault.keyFile)
+        let error = try #require(throws: VaultError.self) {
+            try VaultStore.open(directory: vault.directory, key: .keyFile(vault.keyFile), environment: [:])
+        }
+        #expect(error.code == .keyFile)
+        #expect(error.message.contains("chmod 600"))
+    }
+
+    @Test func anotherKeyFileDoesNotOpenTheVault() throws {
+        let vault = try TemporaryVault()
+        let other = try TemporaryVault()
+        let error = try #require(throws: VaultError.self) {
+            try VaultStore.open(directory: vault.directory, key: .keyFile(other.keyFile), environment: [:])
+        }
+        #expect(error.code == .wrongKey)
+        #expect(throws: VaultError.self) {
+            try VaultStore.create(directory: vault.directory, key: .keyFile(vault.root.appendingPathComponent("k2").path),
+                                  environment: [:])
+        }
+    }
+
+    @Test func passphraseVaultOpensOnlyWithTheSamePassphrase() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-pass-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let directory = root.appendingPathComponent("vault").path
+        let created = try VaultStore.create(directory: directory, key: .passphraseEnvironment("P"), passwordCost: .minimum,
+                                            environment: ["P": "correct horse battery staple"])
+        let reopened = try VaultStore.open(directory: directory, key: .passphraseEnvironment("P"),
+                                           environment: ["P": "correct horse battery staple"])
+        #expect(reopened.vaultID == created.vaultID)
+        let wrong = try #require(throws: VaultError.self) {
+            try VaultStore.open(directory: directory, key: .passphraseEnvironment("P"), environment: ["P": "correct horse battery stapler"])
+        }
+        #expect(wrong.code == .wrongKey)
+        let unset = try #require(throws: VaultError.self) {
+            try VaultStore.open(directory: directory, key: .passphraseEnvironment("P"), environment: [:])
+        }
+        #expect(unset.message.contains("P is empty or unset"))
+    }
+
+    @Test func rotatedKeyOpensEverythingAndTheOldKeyNoLonger() throws {
+        let vault = try TemporaryVault()
+        _ = try vault.store.importFile(try vault.file("a.csv", rows), kind: "absence", source: "education_nationale")
+        let newKey = vault.root.appendingPathComponent("new.key").path
+        #expect(try vault.store.rotateKey(to: .keyFile(newKey), environment: [:]) == 1)
+        let old = try #require(throws: VaultError.self) {
+            try VaultStore.open(directory: vault.directory, key: .keyFile(vault.keyFile), environment: [:])
+        }
+        #expect(old.code == .wrongKey)
+        let rotated = try VaultStore.open(directory: vault.directory, key: .keyFile(newKey), environment: [:])
+        #expect(try rotated.verify().failures.isEmpty)
+        #expect(try rotated.findSubjects(identity: ["nom": "dupont", "prenom": "émilie", "naissance": "2012-03-01"]).count == 1)
+        // Fingerprints survive rotation: the same row is still recognised as already present.
+        let again = try rotated.importFile(try vault.file("b.csv", rows), kind: "absence", source: "education_nationale")
+        #expect(again.duplicates == 1)
+    }
+}
