@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+
+/// The vault commands end to end, through the binary, as a coordinator runs them.
+@Suite struct VaultCommandTests {
+    private func workspace() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test func initLoadSynthImportStatusVerifyErase() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vault = dir.appendingPathComponent("vault").path
+        let key = dir.appendingPathComponent("root.key").path
+        let synth = dir.appendingPathComponent("synth").path
+
+        let created = try CLI.run("init", "--vault", vault, "--key-file", key, "--json")
+        #expect(created.status == 0, "\(created.stderr)")
+        let vaultID = try #require((try JSONSerialization.jsonObject(with: Data(created.stdout.utf8)) as? [String: String])?["vault_id"])
+        #expect(vaultID.count == 32)
+        #expect(try CLI.run("init", "--vault", vault, "--key-file", dir.appendingPathComponent("k2").path).status == 1)
+
+        #expect(try CLI.run("rules", "load", "--vault", vault, "--key-file", key, "Rules").status == 0)
+        #expect(try CLI.run("synth", "--subjects", "60", "--seed", "3", "--out", synth).status == 0)
+        let manifestData = try Data(contentsOf: URL(fileURLWithPath: synth + "/manifest.json"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: manifestData) as? [String: Any])
+        #expect(manifest["as_of"] as? String == "2026-03-20")
+        let files = try #require(manifest["files"] as? [[String: String]])
+        for file in files {
+            let run = try CLI.run("import", "--vault", vault, "--key-file", key, "--kind", file["kind"] ?? "",
+                                  "--source", file["source"] ?? "", synth + "/" + (file["path"] ?? ""))
+            #expect(run.status == 0, "\(run.stderr)")
+        }
+        let status = try CLI.run("status", "--vault", vault, "--key-file", key, "--json")
+        let counts = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])
+        #expect((counts["records"] as? Int ?? 0) > 0)
+        #expect(counts["vault_id"] as? String == vaultID)
+        #expect((counts["rule_set"] as? String)?.count == 64)
+        for key in ["subjects", "alerts", "audit_entries"] { #expect(counts[key] is Int) }
+
+        let verified = try CLI.run("verify", "--vault", vault, "--key-file", key)
+        #expect(verified.status == 0)
+        #expect(verified.stdout.hasPrefix("ok: "))
+
+        // Re-importing a file adds nothing.
+        let absences = try #require(files.first { $0["kind"] == "absence" })
+        let again = try CLI.run("import", "--vault", vault, "--key-file", key, "--kind", "absence", "--source",
+                                "education_nationale", "--json", synth + "/" + (absences["path"] ?? ""))
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("\"records_stored\" : 0"))
+    }
+
+    @Test func corruptedCSVIsRejectedWholeNamingFileAndLine() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vault = dir.appendingPathComponent("vault").path
+        let key = dir.appendingPathComponent("root.key").path
+        #expect(try CLI.run("init", "--vault", vault, "--key-file", key).status == 0)
+        #expect(try CLI.run("rules", "load", "--vault", vault, "--key-file", key).status == 0)
+        let csv = dir.appendingPathComponent("absences.csv").path
+        try """
+            nom,prenom,naissance,date,demi_journee,justifiee
+            Dupont,Emilie,2012-03-01,2025-10-06,matin,false
+            Martin,Lucas,2012-03-01,2025-10-06,matin,sometimes
+
+            """.write(toFile: csv, atomically: true, encoding: .utf8)
+        let run = try CLI.run("import", "--vault", vault, "--key-file", key, "--kind", "absence", "--source",
+                              "education_nationale", csv)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("\(csv):3: error: field 'justifiee' must be true or false"))
+        #expect(!run.stderr.contains("Martin") && !run.stderr.contains("Dupont"))
+        let status = try CLI.run("status", "--vault", vault, "--key-file", key, "--json")
+        #expect(status.stdout.contains("\"records\" : 0"))
+    }
+
+    @Test func wrongKeyAndMissingOptions() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vault = dir.appendingPathComponent("vault").path
+        #expect(try CLI.run("init", "--vault", vault, "--key-file", dir.appendingPathComponent("a.key").path).status == 0)
+        #expect(try CLI.run("init", "--vault", dir.appendingPathComponent("other").path,
+                            "--key-file", dir.appendingPathComponent("b.key").path).status == 0)
+        let wrong = try CLI.run("status", "--vault", vault, "--key-file", dir.appendingPathComponent("b.key").path)
+        #expect(wrong.status == 1)
+        #expect(wrong.stderr == "error: the key does not open this vault\n")
+        #expect(try CLI.run("status", "--key-file", dir.appendingPathComponent("a.key").path).status == 64)
+        #expect(try CLI.run("status", "--vault", vault).status == 64)
+    }
+}
