@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import RuleFiles
 import RulesEngine
 import Vault
@@ -9,14 +10,19 @@ struct DemoCommand: AsyncParsableCommand {
         commandName: "demo",
         abstract: "Run the whole story on synthetic data.",
         discussion: """
-            Checks the rule folder, runs its fixtures, evaluates a synthetic cellule of six young people and shows \
-            each partner the alerts addressed to it, with the explanation of each; then shows the checker refusing a \
-            rule that would send judicial information to a school. Nothing is written anywhere.
+            Checks the rule folder and runs its fixtures; creates a vault in a fresh temporary folder (or --workspace), \
+            loads the rules, writes synthetic partner files for 300 young people and imports them sealed, verifies \
+            and crypto-shreds one subject; evaluates a synthetic cellule and shows each partner the alerts addressed \
+            to it, with their explanations; shows the checker refusing a rule that would send judicial information \
+            to a school.
             """
     )
 
     @Argument(help: "The rule folder.")
     var directory = "Rules"
+
+    @Option(help: "Where to create the demo vault (default: a new temporary folder, removed at the end).")
+    var workspace: String?
 
     func run() async throws {
         let checked: RuleSet.CheckResult
@@ -35,12 +41,15 @@ struct DemoCommand: AsyncParsableCommand {
             + "\(ruleSet.kinds.count) kinds, \(ruleSet.rules.count) rules, each with its legal basis.")
         let report = RuleTestRunner.run(ruleSet, directory: directory)
         Console.out("2. Its fixtures: \(report.passed) passed, \(report.failed) failed.\n")
+        let temporary = workspace == nil
+        let folder = workspace ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigie-demo-\(UUID().uuidString)").path
+        defer { if temporary { try? FileManager.default.removeItem(atPath: folder) } }
+        try DemoVault(workspace: folder, files: checked.files, ruleSet: ruleSet).run()
         try evaluateStory(ruleSet)
         showFlowRefusal()
         Console.out("""
-            5. Coming in the next stages: the sealed vault (libsodium, SQLite) with imports and synthetic data, \
-            evaluation over the vault and the alert lifecycle, PASETO role tokens and need-to-know decisions, the \
-            Merkle audit log, the partner HTTP API, and benchmarks.
+            6. Coming in the next stages: evaluation over the vault and the alert lifecycle, PASETO role tokens and \
+            need-to-know decisions, the Merkle audit log, the partner HTTP API, and benchmarks.
             """)
     }
 
@@ -60,7 +69,7 @@ struct DemoCommand: AsyncParsableCommand {
             alerts += result.alerts.map { (subject.id, $0) }
         }
         let recordCount = people.reduce(0) { $0 + $1.1.count }
-        Console.out("3. A synthetic cellule evaluated on \(asOf): \(people.count) young people, \(recordCount) records, "
+        Console.out("4. A synthetic cellule evaluated on \(asOf): \(people.count) young people, \(recordCount) records, "
             + "\(alerts.count) alerts. Each alert proposes; a person decides.\n")
         for (pseudonym, alert) in alerts {
             Console.out("   \(alert.ruleID) [\(alert.severity.rawValue)] \(pseudonym): \(alert.title ?? "")")
@@ -93,7 +102,7 @@ struct DemoCommand: AsyncParsableCommand {
               notify education_nationale
             }
             """
-        Console.out("4. A rule that would tell a school about a TIG is refused before it can run:\n")
+        Console.out("5. A rule that would tell a school about a TIG is refused before it can run:\n")
         guard let files = try? RuleDirectory.sources(in: directory) else { return }
         let result = RuleSet.check(files + [SourceFile(path: "demo-tig-ecole.vigie", text: rule)])
         for diagnostic in result.errors {

@@ -1,0 +1,72 @@
+import Foundation
+import RulesEngine
+import Synthetic
+import Vault
+
+/// The vault part of the demo: a fresh vault with synthetic partner files imported, sealed, verified, and one
+/// subject crypto-shredded.
+struct DemoVault {
+    let workspace: String
+    let files: [SourceFile]
+    let ruleSet: CheckedRuleSet
+
+    func run() throws {
+        let vaultDirectory = workspace + "/vault"
+        let keyFile = workspace + "/root.key"
+        let synthDirectory = workspace + "/partners"
+        let store: VaultStore
+        let manifest: SyntheticData.Manifest
+        do {
+            store = try VaultStore.create(directory: vaultDirectory, key: .keyFile(keyFile), population: 1_000,
+                                          environment: [:])
+            let stored = try store.loadRuleSet(files)
+            Console.out("3. A vault: \(vaultDirectory) (key file \(keyFile), mode 0600; in real use the key lives apart).")
+            Console.out("   Rule set loaded as version \(stored.version).")
+            guard let asOf = Day(iso: "2026-03-20") else { return }
+            manifest = try SyntheticData(ruleSet: ruleSet, subjects: 300, seed: 2026, asOf: asOf).write(to: synthDirectory)
+            Console.out("   Synthetic partner files for 300 young people in \(synthDirectory); importing:")
+            for file in manifest.files {
+                let summary = try store.importFile(synthDirectory + "/" + file.path, kind: file.kind, source: file.source)
+                Console.out("     \(file.kind) from \(file.source): \(summary.recordsStored) records, "
+                    + "\(summary.subjectsCreated) new subjects")
+            }
+        } catch let error as VaultError {
+            throw Console.fail(error.message)
+        }
+        try showSealed(store, synthDirectory: synthDirectory, manifest: manifest)
+    }
+
+    private func showSealed(_ store: VaultStore, synthDirectory: String, manifest: SyntheticData.Manifest) throws {
+        let status = try store.status()
+        Console.out("   The vault holds \(status.subjects) subjects and \(status.records) sealed records.")
+        let sample = try firstIdentity(synthDirectory + "/" + (manifest.files.first?.path ?? ""))
+        var leaked = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: store.directory) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: store.directory + "/" + name))
+            leaked += [sample["nom"], sample["prenom"], sample["naissance"]].compactMap { $0 }
+                .filter { bytes.range(of: Data($0.utf8)) != nil }.count
+        }
+        Console.out("   Searching the vault's files for one young person's name, first name and birth date: "
+            + "\(leaked) found.")
+        let (checked, failures) = try store.verify()
+        Console.out("   verify: \(checked) sealed items open, \(failures.count) failures.")
+        let found = try store.findSubjects(identity: sample)
+        if let id = found.first {
+            Console.out("   Found by blind index (case and accents folded): subject \(id).")
+            let destroyed = try store.erase(subjectID: id, reason: "démonstration : fin de la durée de conservation")
+            let after = try store.findSubjects(identity: sample)
+            Console.out("   Erased (crypto-shredding): data key and \(destroyed) records destroyed; found again: "
+                + "\(after.count).\n")
+        }
+    }
+
+    private func firstIdentity(_ path: String) throws -> [String: String] {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let lines = text.split(separator: "\n")
+        guard lines.count > 1 else { return [:] }
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let cells = lines[1].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        let row = Dictionary(zip(header, cells), uniquingKeysWith: { a, _ in a })
+        return ["nom": row["nom"] ?? "", "prenom": (row["prenom"] ?? "").uppercased(), "naissance": row["naissance"] ?? ""]
+    }
+}
