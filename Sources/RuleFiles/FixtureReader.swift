@@ -143,7 +143,7 @@ public struct FixtureReader {
             }
             if valueNode.null != nil, valueNode.scalar?.style == .plain { continue }
             guard let text = valueNode.scalar?.string, let value = field.type.parse(text) else {
-                fail(valueNode, "field '\(name)' of \(owner) must be \(Self.describe(field.type))")
+                fail(valueNode, "field '\(name)' of \(owner) must be \(field.type.expectation)")
                 valid = false
                 continue
             }
@@ -198,15 +198,6 @@ public struct FixtureReader {
         Suggestion.closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 
-    private static func describe(_ type: FieldType) -> String {
-        switch type {
-        case .text: "text"
-        case .int: "an integer"
-        case .bool: "true or false"
-        case .date: "a date YYYY-MM-DD"
-        case .enumeration(let cases): "one of \(cases.joined(separator: ", "))"
-        }
-    }
 
     private static func yamlErrorLine(_ error: any Error) -> Int? {
         guard case let yamlError as YamlError = error else { return nil }

@@ -40,6 +40,17 @@ public enum FieldType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// What a value of this type looks like, for error messages: "a date YYYY-MM-DD", "one of matin, apres_midi".
+    public var expectation: String {
+        switch self {
+        case .text: "text"
+        case .int: "an integer"
+        case .bool: "true or false"
+        case .date: "a date YYYY-MM-DD"
+        case .enumeration(let cases): "one of \(cases.joined(separator: ", "))"
+        }
+    }
+
     /// Converts a textual value (CSV cell, YAML scalar) to a value of this type, or `nil` if it does not fit.
     public func parse(_ text: String) -> Value? {
         switch self {

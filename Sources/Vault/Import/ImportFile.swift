@@ -133,7 +133,7 @@ struct RowValidator {
                 continue
             }
             guard let parsed = definition.type.parse(value) else {
-                fail(line, "field '\(name)' must be \(Self.describe(definition.type))")
+                fail(line, "field '\(name)' must be \(definition.type.expectation)")
                 valid = false
                 continue
             }
@@ -142,13 +142,4 @@ struct RowValidator {
         if valid { rows.append(ImportRow(line: line, subject: subjectValues, fields: fields)) }
     }
 
-    static func describe(_ type: FieldType) -> String {
-        switch type {
-        case .text: "text"
-        case .int: "an integer"
-        case .bool: "true or false"
-        case .date: "a date YYYY-MM-DD"
-        case .enumeration(let cases): "one of \(cases.joined(separator: ", "))"
-        }
-    }
 }

@@ -55,6 +55,27 @@ public enum RootKeySource: Sendable, Hashable {
         }
     }
 
+    /// Makes a new root key from this source — a new key file, or the passphrase with a fresh salt — and the
+    /// vault metadata that lets it be derived again (`key_source`, and the Argon2id salt and limits).
+    func establish(passwordCost: PasswordCost, environment: [String: String]) throws(VaultError) -> (SecretKey, [String: [UInt8]]) {
+        switch self {
+        case .keyFile(let path):
+            return (try Self.createKeyFile(at: path), ["key_source": Array("file".utf8)])
+        case .passphraseEnvironment:
+            var passphrase = try passphrase(environment: environment)
+            defer { passphrase.withUnsafeMutableBytes { Sodium.zero($0) } }
+            let salt = try crypto { () throws(CryptoError) in try Sodium.randomBytes(Sodium.passwordSaltBytes) }
+            let root = try crypto { () throws(CryptoError) in
+                try Sodium.passwordKey(passphrase, salt: salt, opsLimit: passwordCost.opsLimit, memLimit: passwordCost.memLimit)
+            }
+            return (root, [
+                "key_source": Array("passphrase".utf8), "pwhash_salt": salt,
+                "pwhash_opslimit": Array(String(passwordCost.opsLimit).utf8),
+                "pwhash_memlimit": Array(String(passwordCost.memLimit).utf8),
+            ])
+        }
+    }
+
     /// The passphrase bytes from the environment variable.
     func passphrase(environment: [String: String]) throws(VaultError) -> [UInt8] {
         guard case .passphraseEnvironment(let variable) = self else { return [] }

@@ -13,24 +13,8 @@ extension VaultStore {
     public func rotateKey(to newKey: RootKeySource, passwordCost: PasswordCost = .moderate,
                           environment: [String: String]) throws(VaultError) -> Int
     {
-        var meta: [String: [UInt8]] = [:]
-        let root: SecretKey
-        switch newKey {
-        case .keyFile(let path):
-            root = try RootKeySource.createKeyFile(at: path)
-            meta["key_source"] = Array("file".utf8)
-        case .passphraseEnvironment:
-            var passphrase = try newKey.passphrase(environment: environment)
-            defer { passphrase.withUnsafeMutableBytes { Sodium.zero($0) } }
-            let salt = try crypto { () throws(CryptoError) in try Sodium.randomBytes(Sodium.passwordSaltBytes) }
-            root = try crypto { () throws(CryptoError) in
-                try Sodium.passwordKey(passphrase, salt: salt, opsLimit: passwordCost.opsLimit, memLimit: passwordCost.memLimit)
-            }
-            meta["key_source"] = Array("passphrase".utf8)
-            meta["pwhash_salt"] = salt
-            meta["pwhash_opslimit"] = Array(String(passwordCost.opsLimit).utf8)
-            meta["pwhash_memlimit"] = Array(String(passwordCost.memLimit).utf8)
-        }
+        let (root, keyMeta) = try newKey.establish(passwordCost: passwordCost, environment: environment)
+        var meta = keyMeta
         let newKeys = try crypto { () throws(CryptoError) in try VaultKeys(root: root) }
         meta["key_check"] = try crypto { () throws(CryptoError) in try newKeys.checkValue(vaultID: vaultID) }
         let count: Int = try write { db in

@@ -67,24 +67,8 @@ public final class VaultStore: Sendable {
         } catch {
             throw VaultError(.storage, "\(directory): cannot create the folder")
         }
-        var meta: [String: [UInt8]] = [:]
-        let root: SecretKey
-        switch key {
-        case .keyFile(let path):
-            root = try RootKeySource.createKeyFile(at: path)
-            meta["key_source"] = Array("file".utf8)
-        case .passphraseEnvironment:
-            var passphrase = try key.passphrase(environment: environment)
-            defer { passphrase.withUnsafeMutableBytes { Sodium.zero($0) } }
-            let salt = try crypto { () throws(CryptoError) in try Sodium.randomBytes(Sodium.passwordSaltBytes) }
-            root = try crypto { () throws(CryptoError) in
-                try Sodium.passwordKey(passphrase, salt: salt, opsLimit: passwordCost.opsLimit, memLimit: passwordCost.memLimit)
-            }
-            meta["key_source"] = Array("passphrase".utf8)
-            meta["pwhash_salt"] = salt
-            meta["pwhash_opslimit"] = Array(String(passwordCost.opsLimit).utf8)
-            meta["pwhash_memlimit"] = Array(String(passwordCost.memLimit).utf8)
-        }
+        let (root, keyMeta) = try key.establish(passwordCost: passwordCost, environment: environment)
+        var meta = keyMeta
         let vaultID = try crypto { () throws(CryptoError) in try RandomID.make() }
         let keys = try crypto { () throws(CryptoError) in try VaultKeys(root: root) }
         let bits = BlindIndex.bits(forPopulation: population)
