@@ -2,12 +2,12 @@ import Foundation
 
 /// Blind indexes: keyed BLAKE2b over normalised identity fields, truncated so that a lookup returns a few false
 /// positives (CipherSweet's planner rule), which are then decrypted and compared. Exact match only.
-enum BlindIndex {
+package enum BlindIndex {
     /// The identity fields indexed together, in this order.
     static let identityFields = ["nom", "prenom", "naissance"]
 
     /// Case, accents, hyphens, apostrophes and runs of spaces folded: "  Émilie-Anne " → "emilie anne".
-    static func normalise(_ value: String) -> String {
+    package static func normalise(_ value: String) -> String {
         let decomposed = value.decomposedStringWithCanonicalMapping.lowercased()
         var folded = ""
         var pendingSpace = false
@@ -29,7 +29,7 @@ enum BlindIndex {
     /// Bits kept so that, in a population of `population` subjects, a lookup expects between 2 and √population
     /// coincidental matches: the largest b with population / 2^b ≥ 2 (100 000 subjects: 15 bits, about 3
     /// candidates per lookup).
-    static func bits(forPopulation population: Int) -> Int {
+    package static func bits(forPopulation population: Int) -> Int {
         let size = max(population, 4)
         var bits = 1
         while size >> (bits + 1) >= 2 { bits += 1 }
