@@ -123,8 +123,16 @@ struct SyntheticStory {
 
     private func social(_ person: inout SyntheticPerson, age: Int, _ random: inout SplitMix64) {
         if age < 18 && random.chance(0.02) {
+            let mna = random.chance(0.25)
             person.add("prise_en_charge_ase", ["date": recent(300, &random), "mesure_en_cours": "true",
-                                               "mna": random.chance(0.2) ? "true" : "false"])
+                                               "mna": mna ? "true" : "false"])
+            // Some unaccompanied minors in care are involved in a recent incident (MNA-INCIDENT).
+            if mna && random.chance(0.6) {
+                person.add("incident", [
+                    "date": recent(20, &random), "source": "police_nationale", "type": random.pick(["vol", "rixe"]),
+                    "lieu": "voie_publique", "implication": random.pick(["mis_en_cause", "victime"]),
+                ])
+            }
         }
         if random.chance(0.03) {
             let opened = asOf.adding(days: -random.int(30...200))

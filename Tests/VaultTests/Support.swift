@@ -33,16 +33,49 @@ final class TemporaryVault {
         return path
     }
 
-    /// Writes synthetic partner files and imports them all.
-    func importSynthetic(subjects: Int, seed: UInt64 = 7) throws -> SyntheticData.Manifest {
+    /// Writes synthetic partner files and imports them all, or with `keepEvery: n` every n-th row only (the
+    /// others are written to `rest-FILE` for a later import).
+    func importSynthetic(subjects: Int, seed: UInt64 = 7, keepEvery: Int = 1) throws -> SyntheticData.Manifest {
         let ruleSet = try #require(try RuleDirectory.check(Self.packageRoot.appendingPathComponent("Rules").path).ruleSet)
         let out = root.appendingPathComponent("synth").path
         let manifest = try SyntheticData(ruleSet: ruleSet, subjects: subjects, seed: seed, asOf: Day(iso: "2026-03-20")!)
             .write(to: out)
         for file in manifest.files {
-            _ = try store.importFile(out + "/" + file.path, kind: file.kind, source: file.source)
+            var path = out + "/" + file.path
+            if keepEvery > 1 {
+                let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map(String.init)
+                let body = Array(lines.dropFirst())
+                let kept = body.enumerated().filter { $0.offset % keepEvery == 0 }.map(\.element)
+                let rest = body.enumerated().filter { $0.offset % keepEvery != 0 }.map(\.element)
+                path = out + "/first-" + file.path
+                try ([lines[0]] + kept).joined(separator: "\n").appending("\n").write(toFile: path, atomically: true, encoding: .utf8)
+                try ([lines[0]] + rest).joined(separator: "\n").appending("\n")
+                    .write(toFile: out + "/rest-" + file.path, atomically: true, encoding: .utf8)
+            }
+            _ = try store.importFile(path, kind: file.kind, source: file.source)
         }
         return manifest
+    }
+
+    /// Imports a rule fixture case: its subject (with a made-up name) and its records, one CSV per kind.
+    func importCase(_ testCase: RuleTestCase, ruleSet: CheckedRuleSet) throws {
+        let subjectColumns = ["nom", "prenom"] + testCase.subject.fields.keys.sorted()
+        var subjectCells = ["Fixture", "Cas"]
+        for name in testCase.subject.fields.keys.sorted() { subjectCells.append(testCase.subject.fields[name]?.description ?? "") }
+        for kindName in Set(testCase.records.map(\.kind)).sorted() {
+            let kind = try #require(ruleSet.kinds[kindName])
+            let columns = subjectColumns + kind.fields.map(\.name)
+            var text = columns.joined(separator: ",") + "\n"
+            for record in testCase.records where record.kind == kindName {
+                let cells = subjectCells + kind.fields.map { record.fields[$0.name]?.description ?? "" }
+                text += cells.map { CSVQuote.quote($0) }.joined(separator: ",") + "\n"
+            }
+            _ = try store.importFile(try file("case-\(kindName).csv", text), kind: kindName, source: "coordinateur")
+        }
+        if testCase.records.isEmpty {
+            // A subject with no record at all: give it one harmless record so that it exists in the vault.
+            Issue.record("fixture case without records cannot be imported")
+        }
     }
 
     /// Every byte of every file in the vault folder.
@@ -52,6 +85,13 @@ final class TemporaryVault {
             all += try Data(contentsOf: URL(fileURLWithPath: directory + "/" + name))
         }
         return all
+    }
+}
+
+enum CSVQuote {
+    static func quote(_ value: String) -> String {
+        guard value.contains(where: { $0 == "," || $0 == "\"" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
 

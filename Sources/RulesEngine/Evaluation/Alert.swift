@@ -53,6 +53,23 @@ public struct Alert: Sendable, Hashable {
     public let revealed: [RevealedValue]
     /// Why it fired: each condition checked, its values and the records it counted.
     public let evidence: [Evidence]
+
+    /// Creates an alert (the evaluator does; the vault does for its reminders).
+    package init(ruleID: String, title: String?, basis: String, group: String, severity: Severity, audience: [String],
+                 labels: Set<String>, date: Day, followUp: Day?, revealed: [RevealedValue], evidence: [Evidence])
+    {
+        self.ruleID = ruleID
+        self.title = title
+        self.basis = basis
+        self.group = group
+        self.severity = severity
+        self.audience = audience
+        self.labels = labels
+        self.date = date
+        self.followUp = followUp
+        self.revealed = revealed
+        self.evidence = evidence
+    }
 }
 
 /// A value an alert reveals to its audience.
@@ -61,6 +78,12 @@ public struct RevealedValue: Sendable, Hashable {
     public let name: String
     /// The value.
     public let value: Value
+
+    /// Creates a revealed value.
+    package init(name: String, value: Value) {
+        self.name = name
+        self.value = value
+    }
 }
 
 /// One condition of a rule as evaluated: an explanation a partner can read.

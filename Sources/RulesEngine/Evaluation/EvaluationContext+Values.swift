@@ -52,9 +52,11 @@ extension EvaluationContext {
                 guard let resolved = try resolve(window, trace: &trace) else { return .missing }
                 interval = resolved
             }
-            return .int(history.filter { $0.ruleID == ruleID && (interval?.contains($0.date) ?? true) }.count)
+            // Escalation reads alerts raised before the evaluation date, never those of the same date: re-running an
+            // evaluation (after a crash, say) then gives the same result as running it once.
+            return .int(history.filter { $0.ruleID == ruleID && $0.date < asOf && (interval?.contains($0.date) ?? true) }.count)
         case .openAlert(let ruleID):
-            return .bool(history.contains { $0.ruleID == ruleID && $0.status != .closed })
+            return .bool(history.contains { $0.ruleID == ruleID && $0.date < asOf && $0.status != .closed })
         }
     }
 

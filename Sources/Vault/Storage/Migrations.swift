@@ -48,6 +48,7 @@ enum Migrations {
                 t.column("records", .integer).notNull()
             }
         }
+        registerAlerts(&migrator)
         return migrator
     }
 }

@@ -82,6 +82,7 @@ extension VaultStore {
                 }
                 if try storeRecord(db, subject: subject, kind: kind, fields: row.fields, fingerprintKey: fingerprintKey, now: now) {
                     stored += 1
+                    try db.execute(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES (?)", arguments: [subject.id])
                 } else {
                     duplicates += 1
                 }

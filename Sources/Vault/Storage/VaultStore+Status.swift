@@ -36,7 +36,7 @@ extension VaultStore {
             }
             return VaultStatus(
                 vaultID: vaultID, subjects: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subjects") ?? 0,
-                records: byKind.values.reduce(0, +), alerts: 0, auditEntries: 0, ruleSet: stored?.sha256,
+                records: byKind.values.reduce(0, +), alerts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alerts") ?? 0, auditEntries: 0, ruleSet: stored?.sha256,
                 ruleSetVersion: stored?.version, recordsByKind: byKind)
         }
     }

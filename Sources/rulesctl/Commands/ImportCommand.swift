@@ -1,4 +1,5 @@
 import ArgumentParser
+import RulesEngine
 import Vault
 
 /// `rulesctl import`.
@@ -28,6 +29,10 @@ struct ImportCommand: AsyncParsableCommand {
 
     @Flag(help: "Print JSON.") var json = false
 
+    @Option(help: ArgumentHelp(
+        "After importing, evaluate the subjects the import touched, as of this date (YYYY-MM-DD).", valueName: "date"))
+    var evaluate: String?
+
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one file") }
     }
@@ -54,5 +59,13 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         if json { try Console.json(["files": summaries]) }
+        if let evaluate {
+            guard let day = Day(iso: evaluate) else { throw ValidationError("--evaluate must be a date YYYY-MM-DD") }
+            do {
+                EvaluateCommand.print(try await store.evaluate(asOf: day, changedOnly: true))
+            } catch {
+                throw Console.fail(error.message)
+            }
+        }
     }
 }

@@ -1,0 +1,187 @@
+import Foundation
+internal import GRDB
+public import RulesEngine
+
+/// An alert as a partner or the coordinator reads it. `subject` is the subject's random identifier, never an
+/// identity.
+public struct StoredAlert: Sendable, Encodable {
+    public let id: String
+    public let rule: String
+    public let severity: String
+    public let status: String
+    public let subject: String
+    public let audience: [String]
+    public let group: String
+    /// Revealed values by name; `nil` (JSON null) for an absent value.
+    public let reveal: [String: String?]
+    public let evidence: [String]
+    public let followUp: String?
+    public let created: String
+    /// For a reminder, the alert whose follow-up is overdue.
+    public let parent: String?
+    public let outcome: String?
+    public let comment: String?
+
+    enum CodingKeys: String, CodingKey {
+        case id, rule, severity, status, subject, audience, group, reveal, evidence, followUp = "follow_up", created
+        case parent, outcome, comment
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(id, forKey: .id)
+        try container.encode(rule, forKey: .rule)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(status, forKey: .status)
+        try container.encode(subject, forKey: .subject)
+        try container.encode(audience, forKey: .audience)
+        try container.encode(group, forKey: .group)
+        try container.encode(reveal, forKey: .reveal)
+        try container.encode(evidence, forKey: .evidence)
+        try container.encode(followUp, forKey: .followUp)
+        try container.encode(created, forKey: .created)
+        try container.encodeIfPresent(parent, forKey: .parent)
+        try container.encodeIfPresent(outcome, forKey: .outcome)
+        try container.encodeIfPresent(comment, forKey: .comment)
+    }
+}
+
+/// How a closed alert ended.
+public enum AlertOutcome: String, Sendable, CaseIterable {
+    case prisEnCharge = "pris_en_charge", orientation, sansSuite = "sans_suite", dejaConnu = "deja_connu", erreur
+}
+
+extension VaultStore {
+    /// The rule identifier of reminders raised when an open alert's follow-up date has passed.
+    public static let reminderRule = "RELANCE-SUIVI"
+    /// The longest comment accepted on an alert.
+    public static let maxCommentLength = 500
+
+    /// Stores a new alert unless the same rule already alerted for the subject at that date.
+    func insertAlert(_ db: Database, _ alert: Alert, subjectID: String, key: SecretKey, parent: String? = nil) throws -> Bool {
+        let id = try RandomID.make()
+        let sealed = try SealedJSON.seal(AlertDetail(alert), key: key,
+                                         at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id))
+        try db.execute(sql: """
+            INSERT OR IGNORE INTO alerts (id, subject_id, rule_id, severity, status, audience, group_name, raised_on,
+                                          follow_up, parent_id, created_at, detail)
+            VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, subjectID, alert.ruleID, alert.severity.rawValue, alert.audience.joined(separator: ","),
+                             alert.group, alert.date.description, alert.followUp?.description, parent,
+                             Int(Date().timeIntervalSince1970), Data(sealed)])
+        return db.changesCount > 0
+    }
+
+    /// Raises one reminder to the coordinator for every alert still open after its follow-up date.
+    func raiseReminders(asOf: Day) throws(VaultError) -> Int {
+        try write { db in
+            let overdue = try Row.fetchAll(db, sql: """
+                SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up FROM alerts a
+                WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
+                  AND NOT EXISTS (SELECT 1 FROM alerts r WHERE r.parent_id = a.id)
+                """, arguments: [asOf.description, Self.reminderRule])
+            var raised = 0
+            for row in overdue {
+                let subject = try openSubject(db, id: row["subject_id"])
+                let rule: String = row["rule_id"]
+                let due: String = row["follow_up"]
+                let reminder = Alert(
+                    ruleID: Self.reminderRule, title: "Suivi échu", basis: "CNIL AU-038 : actions datées et suivies",
+                    group: row["group_name"], severity: .high, audience: ["coordinateur"], labels: [], date: asOf,
+                    followUp: nil, revealed: [RevealedValue(name: "alerte", value: .text(row["id"])),
+                                              RevealedValue(name: "regle", value: .text(rule)),
+                                              RevealedValue(name: "echeance", value: .text(due))],
+                    evidence: [])
+                if try insertAlert(db, reminder, subjectID: subject.id, key: subject.key, parent: row["id"]) { raised += 1 }
+            }
+            return raised
+        }
+    }
+
+    /// Lists alerts, newest first, optionally of one status, one rule, or addressed to one role.
+    public func alerts(status: AlertStatus? = nil, rule: String? = nil, role: String? = nil) throws(VaultError) -> [StoredAlert] {
+        try read { db in
+            var sql = "SELECT * FROM alerts WHERE 1 = 1"
+            var arguments: [(any DatabaseValueConvertible)?] = []
+            if let status { sql += " AND status = ?"; arguments.append(status.rawValue) }
+            if let rule { sql += " AND rule_id = ?"; arguments.append(rule) }
+            sql += " ORDER BY raised_on DESC, rule_id, id"
+            var keys: [String: SecretKey] = [:]
+            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
+                let audience = (row["audience"] as String).split(separator: ",").map(String.init)
+                if let role, !audience.contains(role) { return nil }
+                let subjectID: String = row["subject_id"]
+                let key = try keys[subjectID] ?? openSubject(db, id: subjectID).key
+                keys[subjectID] = key
+                return try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience)
+            }
+        }
+    }
+
+    private static func storedAlert(_ row: Row, key: SecretKey, vaultID: String, audience: [String]) throws -> StoredAlert {
+        let id: String = row["id"]
+        let subjectID: String = row["subject_id"]
+        let detailBytes: Data = row["detail"]
+        let detail: AlertDetail
+        do {
+            detail = try SealedJSON.open(AlertDetail.self, [UInt8](detailBytes), key: key,
+                                         at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id))
+        } catch {
+            throw VaultError(.integrity, "alert \(id): integrity failure, the sealed bytes do not authenticate")
+        }
+        var resolution = AlertResolution()
+        if let bytes = row["resolution"] as Data? {
+            resolution = try SealedJSON.open(AlertResolution.self, [UInt8](bytes), key: key,
+                                             at: AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id))
+        }
+        var reveal: [String: String?] = [:]
+        for entry in detail.reveal { reveal[entry.name] = .some(entry.value) }
+        return StoredAlert(
+            id: id, rule: row["rule_id"], severity: row["severity"], status: row["status"], subject: subjectID,
+            audience: audience, group: row["group_name"], reveal: reveal, evidence: detail.evidence,
+            followUp: row["follow_up"], created: row["raised_on"], parent: row["parent_id"],
+            outcome: resolution.outcome, comment: resolution.comment)
+    }
+
+    /// Moves an alert along `open → acknowledged → closed`, recording who, when, the outcome and a comment.
+    ///
+    /// - Parameters:
+    ///   - id: the alert.
+    ///   - status: `.acknowledged` or `.closed`.
+    ///   - actor: who acts (token id and role, or the console user).
+    ///   - outcome: required to close.
+    ///   - comment: at most `maxCommentLength` characters.
+    public func transition(alert id: String, to status: AlertStatus, actor: String, outcome: AlertOutcome?,
+                           comment: String?) throws(VaultError)
+    {
+        if let comment, comment.count > Self.maxCommentLength {
+            throw VaultError(.invalidInput, "--comment is longer than \(Self.maxCommentLength) characters")
+        }
+        if status == .closed && outcome == nil {
+            throw VaultError(.invalidInput, "closing an alert needs --outcome (\(AlertOutcome.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        try write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT subject_id, status, resolution FROM alerts WHERE id = ?", arguments: [id]) else {
+                throw VaultError(.notFound, "alert \(id): not found")
+            }
+            let current = AlertStatus(rawValue: row["status"]) ?? .open
+            let allowed = (current == .open && status != .open) || (current == .acknowledged && status == .closed)
+            guard allowed else {
+                throw VaultError(.invalidInput, "alert \(id) is \(current.rawValue); it cannot become \(status.rawValue)")
+            }
+            let subject = try openSubject(db, id: row["subject_id"])
+            let place = AlertResolution.place(vaultID: vaultID, subjectID: subject.id, alertID: id)
+            var resolution = AlertResolution()
+            if let bytes = row["resolution"] as Data? {
+                resolution = try SealedJSON.open(AlertResolution.self, [UInt8](bytes), key: subject.key, at: place)
+            }
+            if status == .acknowledged { resolution.acknowledgedBy = actor } else { resolution.closedBy = actor }
+            if let outcome { resolution.outcome = outcome.rawValue }
+            if let comment { resolution.comment = comment }
+            let sealed = try SealedJSON.seal(resolution, key: subject.key, at: place)
+            let column = status == .acknowledged ? "acknowledged_at" : "closed_at"
+            try db.execute(sql: "UPDATE alerts SET status = ?, \(column) = ?, resolution = ? WHERE id = ?",
+                           arguments: [status.rawValue, Int(Date().timeIntervalSince1970), Data(sealed), id])
+        }
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import GRDB
+import RuleFiles
+import RulesEngine
+import Synthetic
+import Testing
+import Vault
+
+@Suite struct EvaluationTests {
+    private let asOf = Day(iso: "2026-03-20")!
+
+    @Test func everyReferenceRuleFiresOnSynthDataAndASecondRunAddsNothing() async throws {
+        let vault = try TemporaryVault(population: 2_000)
+        _ = try vault.importSynthetic(subjects: 2_000, seed: 5)
+        let first = try await vault.store.evaluate(asOf: asOf)
+        let ruleSet = try #require(try vault.store.checkedRuleSet().1 as CheckedRuleSet?)
+        for rule in ruleSet.rules {
+            #expect((first.rules[rule.id]?.new ?? 0) > 0, "\(rule.id) never fired on synthetic data")
+        }
+        #expect(first.errors.isEmpty)
+        let total = try vault.store.status().alerts
+        let second = try await vault.store.evaluate(asOf: asOf)
+        #expect(second.rules.values.allSatisfy { $0.new == 0 })
+        #expect(try vault.store.status().alerts == total)
+    }
+
+    /// Incremental evaluation after an import equals a full evaluation from the same state, on random data.
+    @Test(arguments: [UInt64(21), 22, 23])
+    func incrementalEqualsFull(seed: UInt64) async throws {
+        let vault = try TemporaryVault()
+        let manifest = try vault.importSynthetic(subjects: 250, seed: seed, keepEvery: 2)
+        _ = try await vault.store.evaluate(asOf: asOf)
+        // The other rows arrive: some new subjects, new records for known ones.
+        for file in manifest.files {
+            let rest = vault.root.appendingPathComponent("synth/rest-" + file.path).path
+            guard try String(contentsOfFile: rest, encoding: .utf8).split(separator: "\n").count > 1 else { continue }
+            _ = try vault.store.importFile(rest, kind: file.kind, source: file.source)
+        }
+        let copy = vault.root.appendingPathComponent("copy").path
+        try FileManager.default.copyItem(atPath: vault.directory, toPath: copy)
+        let twin = try VaultStore.open(directory: copy, key: .keyFile(vault.keyFile), environment: [:])
+        let incremental = try await vault.store.evaluate(asOf: asOf, changedOnly: true)
+        let full = try await twin.evaluate(asOf: asOf)
+        #expect(incremental.subjects < full.subjects)
+        #expect(try alertKeys(vault.directory) == alertKeys(copy))
+        #expect(try alertKeys(vault.directory).count > 0)
+    }
+
+    private func alertKeys(_ directory: String) throws -> Set<String> {
+        let db = try DatabaseQueue(path: directory + "/vault.sqlite")
+        return Set(try db.read { db in
+            try String.fetchAll(db, sql: "SELECT subject_id || '|' || rule_id || '|' || raised_on FROM alerts")
+        })
+    }
+
+    @Test func overdueFollowUpRaisesOneReminderToTheCoordinator() async throws {
+        let vault = try TemporaryVault()
+        let csv = absenceHeader + (6...9).map { "Dupont,Emilie,2012-03-01,,2025-10-0\($0),matin,false," }.joined(separator: "\n") + "\n"
+        _ = try vault.store.importFile(try vault.file("a.csv", csv), kind: "absence", source: "education_nationale")
+        _ = try await vault.store.evaluate(asOf: Day(iso: "2025-10-20")!, only: ["ABS-4DJ"])
+        let alert = try #require(try vault.store.alerts(rule: "ABS-4DJ").first)
+        let due = try #require(alert.followUp)
+        let before = try await vault.store.evaluate(asOf: Day(iso: due)!, only: ["ABS-4DJ"])
+        #expect(before.reminders == 0)
+        let after = try await vault.store.evaluate(asOf: Day(iso: due)!.adding(days: 1), only: ["ABS-4DJ"])
+        #expect(after.reminders == 1)
+        let reminder = try #require(try vault.store.alerts(rule: VaultStore.reminderRule).first)
+        #expect(reminder.audience == ["coordinateur"])
+        #expect(reminder.parent == alert.id)
+        #expect(reminder.subject == alert.subject)
+        let again = try await vault.store.evaluate(asOf: Day(iso: due)!.adding(days: 2), only: ["ABS-4DJ"])
+        #expect(again.reminders == 0)
+    }
+
+    @Test func lifecycleOpenAcknowledgedClosedWithSealedOutcome() async throws {
+        let vault = try TemporaryVault()
+        let csv = absenceHeader + (6...9).map { "Dupont,Emilie,2012-03-01,,2025-10-0\($0),matin,false," }.joined(separator: "\n") + "\n"
+        _ = try vault.store.importFile(try vault.file("a.csv", csv), kind: "absence", source: "education_nationale")
+        _ = try await vault.store.evaluate(asOf: Day(iso: "2025-10-20")!)
+        let alert = try #require(try vault.store.alerts(rule: "ABS-4DJ").first)
+        #expect(alert.status == "open")
+        #expect(alert.reveal["demi_journees"] == .some("4"))
+        #expect(throws: VaultError.self) {
+            try vault.store.transition(alert: alert.id, to: .closed, actor: "test", outcome: nil, comment: nil)
+        }
+        #expect(throws: VaultError.self) {
+            try vault.store.transition(alert: alert.id, to: .acknowledged, actor: "test", outcome: nil,
+                                       comment: String(repeating: "x", count: 501))
+        }
+        try vault.store.transition(alert: alert.id, to: .acknowledged, actor: "test", outcome: nil, comment: "CPE informé")
+        try vault.store.transition(alert: alert.id, to: .closed, actor: "test", outcome: .dejaConnu, comment: nil)
+        let closed = try #require(try vault.store.alerts(status: .closed).first)
+        #expect(closed.outcome == "deja_connu")
+        #expect(closed.comment == "CPE informé")
+        #expect(throws: VaultError.self) {
+            try vault.store.transition(alert: alert.id, to: .acknowledged, actor: "test", outcome: nil, comment: nil)
+        }
+        // Outcome and comment are sealed: not in the database file in clear (the rule set text, stored in clear,
+        // does not use the word 'deja_connu').
+        #expect(try vault.vaultBytes().range(of: Data("CPE informé".utf8)) == nil)
+        #expect(try vault.vaultBytes().range(of: Data("deja_connu".utf8)) == nil)
+    }
+
+    /// The same fixture evaluated through the vault and through `rules test` gives the same alerts.
+    @Test func vaultEvaluationMatchesRuleFixtures() async throws {
+        let rulesPath = TemporaryVault.packageRoot.appendingPathComponent("Rules").path
+        let ruleSet = try #require(try RuleDirectory.check(rulesPath).ruleSet)
+        var compared = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: rulesPath + "/tests").sorted() {
+            var reader = FixtureReader(ruleSet: ruleSet, path: rulesPath + "/tests/" + name)
+            let parsed = reader.read(try String(contentsOfFile: rulesPath + "/tests/" + name, encoding: .utf8))
+            let file = try #require(parsed)
+            for testCase in file.cases where testCase.history.isEmpty && testCase.subject.fields["naissance"] != nil {
+                let memory = RuleTestRunner.run(testCase, of: file, in: ruleSet)
+                let vault = try TemporaryVault()
+                try vault.importCase(testCase, ruleSet: ruleSet)
+                _ = try await vault.store.evaluate(asOf: testCase.asOf, only: [file.ruleID])
+                let stored = try vault.store.alerts(rule: file.ruleID)
+                #expect(stored.count == (testCase.expectFires ? 1 : 0), "\(file.ruleID): \(testCase.name)")
+                #expect(memory.passed, "\(file.ruleID): \(testCase.name)")
+                if let alert = stored.first {
+                    let expected = Evaluator(ruleSet: ruleSet).evaluate(
+                        subject: testCase.subject, records: testCase.records, history: [], asOf: testCase.asOf,
+                        only: [file.ruleID]).alerts.first
+                    for value in expected?.revealed ?? [] {
+                        #expect(alert.reveal[value.name] == .some(value.value == .missing ? nil : value.value.description))
+                    }
+                }
+                compared += 1
+            }
+        }
+        #expect(compared >= 40)
+    }
+}
