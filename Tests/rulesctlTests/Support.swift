@@ -19,22 +19,7 @@ enum CLI {
         return packageRoot.appendingPathComponent(".build/debug/rulesctl")
     }
 
-    static func run(_ arguments: String...) throws -> Run {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = packageRoot
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    static func run(_ arguments: String...) throws -> Run { try run(arguments) }
 
     /// A fresh temporary folder holding copies of the given files (name → text).
     static func folder(_ files: [String: String]) throws -> URL {
