@@ -95,7 +95,16 @@ struct EvaluationContext {
             if try explain(left, into: &evidence) { return true }
             return try explain(right, into: &evidence)
         case .not(let operand):
-            return try !explain(operand, into: &evidence)
+            var inner: [Evidence] = []
+            let holds = try !explain(operand, into: &inner)
+            // A single negated condition reads better whole: "not exists(action, in last 60 days): true".
+            if inner.count == 1, let only = inner.first {
+                evidence.append(Evidence(expression: expr.text, value: .bool(holds), comparison: only.comparison,
+                                         window: only.window, recordIDs: only.recordIDs))
+            } else {
+                evidence += inner
+            }
+            return holds
         case .compare(let op, let left, let right):
             var trace = Trace()
             let l = try value(of: left, trace: &trace)

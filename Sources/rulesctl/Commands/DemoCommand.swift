@@ -12,8 +12,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Checks the rule folder and runs its fixtures; creates a vault in a fresh temporary folder (or --workspace), \
             loads the rules, writes synthetic partner files for 300 young people and imports them sealed, verifies \
-            and crypto-shreds one subject; evaluates a synthetic cellule and shows each partner the alerts addressed \
-            to it, with their explanations; shows the checker refusing a rule that would send judicial information \
+            and crypto-shreds one subject; evaluates the vault and shows each partner the alerts addressed to it, \
+            with their explanations; shows the checker refusing a rule that would send judicial information \
             to a school.
             """
     )
@@ -44,53 +44,12 @@ struct DemoCommand: AsyncParsableCommand {
         let temporary = workspace == nil
         let folder = workspace ?? FileManager.default.temporaryDirectory.appendingPathComponent("vigie-demo-\(UUID().uuidString)").path
         defer { if temporary { try? FileManager.default.removeItem(atPath: folder) } }
-        try DemoVault(workspace: folder, files: checked.files, ruleSet: ruleSet).run()
-        try evaluateStory(ruleSet)
+        try await DemoVault(workspace: folder, files: checked.files, ruleSet: ruleSet).run()
         showFlowRefusal()
         Console.out("""
             6. Coming in the next stages: evaluation over the vault and the alert lifecycle, PASETO role tokens and \
             need-to-know decisions, the Merkle audit log, the partner HTTP API, and benchmarks.
             """)
-    }
-
-    private func evaluateStory(_ ruleSet: CheckedRuleSet) throws {
-        let story = DemoStory()
-        guard let asOf = story.asOf else { throw Console.fail("the demo's evaluation date is invalid") }
-        let people: [(SubjectRecord, [Record])]
-        do {
-            people = try story.typed(for: ruleSet)
-        } catch {
-            throw Console.fail(error.message)
-        }
-        let evaluator = Evaluator(ruleSet: ruleSet)
-        var alerts: [(String, Alert)] = []
-        for (subject, records) in people {
-            let result = evaluator.evaluate(subject: subject, records: records, history: [], asOf: asOf)
-            alerts += result.alerts.map { (subject.id, $0) }
-        }
-        let recordCount = people.reduce(0) { $0 + $1.1.count }
-        Console.out("4. A synthetic cellule evaluated on \(asOf): \(people.count) young people, \(recordCount) records, "
-            + "\(alerts.count) alerts. Each alert proposes; a person decides.\n")
-        for (pseudonym, alert) in alerts {
-            Console.out("   \(alert.ruleID) [\(alert.severity.rawValue)] \(pseudonym): \(alert.title ?? "")")
-            Console.out("     basis: \(alert.basis)")
-            Console.out("     to: \(alert.audience.joined(separator: ", "))"
-                + (alert.followUp.map { "; follow-up by \($0)" } ?? ""))
-            if !alert.revealed.isEmpty {
-                Console.out("     reveals: " + alert.revealed.map { "\($0.name) = \($0.value)" }.joined(separator: ", "))
-            }
-            for evidence in alert.evidence { Console.out("     because \(evidence)") }
-            Console.out("")
-        }
-        Console.out("   What each partner receives:")
-        let roles = ruleSet.roles.keys.sorted()
-        let width = roles.map(\.count).max() ?? 0
-        for role in roles {
-            let mine = alerts.filter { $0.1.audience.contains(role) }
-            let list = mine.isEmpty ? "nothing" : mine.map { "\($0.1.ruleID) (\($0.0))" }.joined(separator: ", ")
-            Console.out("   " + role.padding(to: width) + "  " + list)
-        }
-        Console.out("")
     }
 
     private func showFlowRefusal() {
@@ -113,8 +72,3 @@ struct DemoCommand: AsyncParsableCommand {
     }
 }
 
-extension String {
-    fileprivate func padding(to width: Int) -> String {
-        self + String(repeating: " ", count: max(0, width - count))
-    }
-}

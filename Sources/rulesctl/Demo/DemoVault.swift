@@ -10,7 +10,7 @@ struct DemoVault {
     let files: [SourceFile]
     let ruleSet: CheckedRuleSet
 
-    func run() throws {
+    func run() async throws {
         let vaultDirectory = workspace + "/vault"
         let keyFile = workspace + "/root.key"
         let synthDirectory = workspace + "/partners"
@@ -34,6 +34,51 @@ struct DemoVault {
             throw Console.fail(error.message)
         }
         try showSealed(store, synthDirectory: synthDirectory, manifest: manifest)
+        try await evaluate(store, asOf: manifest.asOf)
+    }
+
+    /// Evaluates the demo vault and shows each partner what reaches it.
+    private func evaluate(_ store: VaultStore, asOf: String) async throws {
+        guard let day = Day(iso: asOf) else { return }
+        let summary: EvaluationSummary
+        let alerts: [StoredAlert]
+        do {
+            summary = try await store.evaluate(asOf: day)
+            alerts = try store.alerts()
+        } catch {
+            throw Console.fail(error.message)
+        }
+        Console.out("4. Evaluated \(summary.subjects) subjects as of \(asOf): \(alerts.count) alerts. Each proposes; a person decides.\n")
+        let rules = Set(alerts.map(\.rule)).sorted()
+        let roles = ruleSet.roles.keys.sorted()
+        let width = roles.map(\.count).max() ?? 0
+        Console.out("   What reaches each partner (alerts per rule):")
+        for role in roles {
+            let mine = alerts.filter { $0.audience.contains(role) }
+            let perRule = rules.compactMap { rule -> String? in
+                let count = mine.filter { $0.rule == rule }.count
+                return count > 0 ? "\(rule) ×\(count)" : nil
+            }
+            Console.out("   " + role + String(repeating: " ", count: width - role.count) + "  "
+                + (perRule.isEmpty ? "nothing" : perRule.joined(separator: ", ")))
+        }
+        Console.out("\n   One alert of each rule, as its audience reads it:")
+        for rule in rules {
+            guard let alert = alerts.first(where: { $0.rule == rule }) else { continue }
+            Console.out("   \(alert.rule) [\(alert.severity)] subject \(alert.subject.prefix(8))… to \(alert.audience.joined(separator: ", "))"
+                + (alert.followUp.map { "; follow-up by \($0)" } ?? ""))
+            let reveal = alert.reveal.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value ?? "absent")" }
+            if !reveal.isEmpty { Console.out("     reveals: " + reveal.joined(separator: ", ")) }
+            for line in alert.evidence { Console.out("     because " + Self.shortened(line)) }
+        }
+        Console.out("")
+    }
+
+    /// Long record lists shortened for the screen.
+    private static func shortened(_ line: String) -> String {
+        guard let range = line.range(of: "; records ") ?? line.range(of: "[records ") else { return line }
+        let count = line[range.upperBound...].split(separator: ",").count
+        return String(line[..<range.lowerBound]) + (line[range].hasPrefix("[") ? "[" : "; ") + "\(count) records]"
     }
 
     private func showSealed(_ store: VaultStore, synthDirectory: String, manifest: SyntheticData.Manifest) throws {
