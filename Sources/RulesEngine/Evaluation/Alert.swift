@@ -14,6 +14,8 @@ public struct Deduplicated: Sendable, Hashable {
     public let ruleID: String
     /// Why no new alert was raised.
     public let reason: String
+    /// Whether it is because an alert of the rule is still open (rather than `once per`).
+    public let stillOpen: Bool
 }
 
 /// A rule that could not be evaluated for a subject.

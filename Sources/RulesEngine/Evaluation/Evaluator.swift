@@ -28,7 +28,8 @@ public struct Evaluator: Sendable {
                 var evidence: [Evidence] = []
                 guard try context.explain(rule.when, into: &evidence) else { continue }
                 if let reason = context.deduplicationReason(for: rule) {
-                    deduplicated.append(Deduplicated(ruleID: rule.id, reason: reason))
+                    deduplicated.append(Deduplicated(ruleID: rule.id, reason: reason,
+                                                     stillOpen: rule.deduplication == .whileOpen))
                     continue
                 }
                 var trace = Trace()

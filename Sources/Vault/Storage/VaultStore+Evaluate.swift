@@ -8,8 +8,14 @@ public struct EvaluationSummary: Sendable, Encodable {
     public struct RuleCounts: Sendable, Encodable {
         /// Alerts raised by this run.
         public var new = 0
-        /// Conditions that held but raised nothing: an alert is still open, or `once per` forbids another.
+        /// Conditions that held while an alert of the rule is still open for the subject.
+        public var alreadyOpen = 0
+        /// Conditions that held but `once per` (or an alert of the same date) forbids another alert.
         public var deduplicated = 0
+
+        enum CodingKeys: String, CodingKey {
+            case new, alreadyOpen = "already_open", deduplicated
+        }
     }
 
     /// The evaluation date.
@@ -83,7 +89,13 @@ extension VaultStore {
                             counts[alert.ruleID, default: .init()].deduplicated += 1
                         }
                     }
-                    for item in outcome.result.deduplicated { counts[item.ruleID, default: .init()].deduplicated += 1 }
+                    for item in outcome.result.deduplicated {
+                        if item.stillOpen {
+                            counts[item.ruleID, default: .init()].alreadyOpen += 1
+                        } else {
+                            counts[item.ruleID, default: .init()].deduplicated += 1
+                        }
+                    }
                     errors += outcome.result.errors.map { "subject \(outcome.subjectID): \($0)" }
                     try db.execute(sql: "DELETE FROM touched_subjects WHERE subject_id = ?", arguments: [outcome.subjectID])
                 }

@@ -66,11 +66,13 @@ struct EvaluateCommand: AsyncParsableCommand {
     static func print(_ summary: EvaluationSummary) {
         Console.out("evaluated \(summary.subjects) subjects as of \(summary.asOf) (\(summary.mode))")
         let width = max(summary.rules.keys.map(\.count).max() ?? 0, 4)
-        Console.out("rule".padding(toLength: width, withPad: " ", startingAt: 0) + "    new  deduplicated")
+        Console.out("rule".padding(toLength: width, withPad: " ", startingAt: 0) + "    new  already open  deduplicated")
+        func column(_ value: Int, _ width: Int) -> String {
+            String(repeating: " ", count: max(0, width - String(value).count)) + String(value)
+        }
         for (rule, counts) in summary.rules.sorted(by: { $0.key < $1.key }) {
-            Console.out(rule.padding(toLength: width, withPad: " ", startingAt: 0)
-                + String(repeating: " ", count: max(0, 7 - String(counts.new).count)) + String(counts.new)
-                + String(repeating: " ", count: max(0, 14 - String(counts.deduplicated).count)) + String(counts.deduplicated))
+            Console.out(rule.padding(toLength: width, withPad: " ", startingAt: 0) + column(counts.new, 7)
+                + column(counts.alreadyOpen, 14) + column(counts.deduplicated, 14))
         }
         if summary.reminders > 0 { Console.out("\(summary.reminders) follow-up reminders to the coordinator") }
         for error in summary.errors { Console.err("error: \(error)") }
