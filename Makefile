@@ -5,7 +5,7 @@ SWIFT ?= swift
 RULESCTL = .build/debug/rulesctl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test demo deps clean
+.PHONY: all build test demo deps test-deps clean
 
 all: build
 
@@ -14,10 +14,14 @@ deps:
 		echo "installing libsodium-dev"; \
 		$(SUDO) apt-get update && $(SUDO) apt-get install -y libsodium-dev pkg-config; }
 
+# Independent checkers used by the test suite (pyseto verifies our PASETO tokens).
+test-deps: deps
+	@python3 -c "import pyseto" 2>/dev/null || python3 -m pip install --quiet pyseto
+
 build: deps
 	$(SWIFT) build
 
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	$(RULESCTL) rules check Rules

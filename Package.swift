@@ -65,6 +65,7 @@ let package = Package(
                 // Tests tamper with the database file directly, as an attacker holding it would.
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
+            exclude: ["Fixtures"],
             swiftSettings: upcoming
         ),
         .testTarget(

@@ -12,6 +12,8 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidInput = "invalid_input"
         case notFound = "not_found"
         case forbidden
+        case notPermitted = "not_permitted"
+        case invalidToken = "invalid_token"
         case storage
     }
 

@@ -142,6 +142,43 @@ enum Sodium {
     static let passwordMinOpsLimit = UInt64(crypto_pwhash_OPSLIMIT_MIN)
     static let passwordMinMemLimit = Int(crypto_pwhash_MEMLIMIT_MIN)
 
+    /// Ed25519 (`crypto_sign_seed_keypair`): the 32-byte public key and 64-byte secret key of a 32-byte seed.
+    static func signingKeyPair(seed: SecretKey) throws(CryptoError) -> (publicKey: [UInt8], secretKey: SecretKey) {
+        try ensureReady()
+        var publicKey = [UInt8](repeating: 0, count: Int(crypto_sign_PUBLICKEYBYTES))
+        let secretKey = try SecretKey.filled(count: Int(crypto_sign_SECRETKEYBYTES)) { secret in
+            // SAFETY: the buffers have crypto_sign_PUBLICKEYBYTES and crypto_sign_SECRETKEYBYTES bytes; the seed 32.
+            seed.withUnsafeBytes { seedBytes in
+                guard let out = secret.baseAddress?.assumingMemoryBound(to: UInt8.self),
+                    let seedBase = seedBytes.baseAddress?.assumingMemoryBound(to: UInt8.self), seedBytes.count == 32
+                else { return false }
+                return crypto_sign_seed_keypair(&publicKey, out, seedBase) == 0
+            }
+        }
+        return (publicKey, secretKey)
+    }
+
+    /// Ed25519 detached signature (`crypto_sign_detached`): 64 bytes.
+    static func sign(_ message: [UInt8], secretKey: SecretKey) throws(CryptoError) -> [UInt8] {
+        try ensureReady()
+        var signature = [UInt8](repeating: 0, count: Int(crypto_sign_BYTES))
+        // SAFETY: the signature buffer has crypto_sign_BYTES bytes; the message is read for its count.
+        let status = secretKey.withUnsafeBytes { key -> Int32 in
+            guard let keyBase = key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count == Int(crypto_sign_SECRETKEYBYTES)
+            else { return -1 }
+            return crypto_sign_detached(&signature, nil, message, UInt64(message.count), keyBase)
+        }
+        guard status == 0 else { throw .failed }
+        return signature
+    }
+
+    /// Verifies an Ed25519 detached signature (`crypto_sign_verify_detached`).
+    static func verify(signature: [UInt8], message: [UInt8], publicKey: [UInt8]) -> Bool {
+        guard initialized, signature.count == Int(crypto_sign_BYTES), publicKey.count == Int(crypto_sign_PUBLICKEYBYTES)
+        else { return false }
+        return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
+    }
+
     /// Zeroes memory (`sodium_memzero`), which the compiler may not optimise away.
     static func zero(_ buffer: UnsafeMutableRawBufferPointer) {
         if let base = buffer.baseAddress { sodium_memzero(base, buffer.count) }

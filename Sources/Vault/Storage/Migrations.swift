@@ -49,6 +49,7 @@ enum Migrations {
             }
         }
         registerAlerts(&migrator)
+        registerAccess(&migrator)
         return migrator
     }
 }

@@ -80,7 +80,8 @@ extension VaultStore {
                     try updateIdentity(db, subject)
                     opened[indexKey] = opened[indexKey]?.map { $0.id == subject.id ? subject : $0 }
                 }
-                if try storeRecord(db, subject: subject, kind: kind, fields: row.fields, fingerprintKey: fingerprintKey, now: now) {
+                if try storeRecord(db, subject: subject, kind: kind, source: source, fields: row.fields,
+                                   fingerprintKey: fingerprintKey, now: now) {
                     stored += 1
                     try db.execute(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES (?)", arguments: [subject.id])
                 } else {
@@ -95,7 +96,7 @@ extension VaultStore {
     }
 
     /// Seals and stores one record unless the same one is already there; returns whether it was stored.
-    private func storeRecord(_ db: Database, subject: OpenSubject, kind: String, fields: [String: String],
+    private func storeRecord(_ db: Database, subject: OpenSubject, kind: String, source: String, fields: [String: String],
                              fingerprintKey: SecretKey, now: Int) throws -> Bool
     {
         let canonical = Array("\(subject.id)|\(kind)|".utf8) + SealedFields.encode(fields)
@@ -106,8 +107,9 @@ extension VaultStore {
         let id = try RandomID.make()
         let sealed = try SealedFields.seal(
             fields, key: subject.key, at: AssociatedData(vaultID: vaultID, subjectID: subject.id, itemID: id, kind: kind))
-        try db.execute(sql: "INSERT INTO records (id, subject_id, kind, created_at, sealed, fingerprint) VALUES (?, ?, ?, ?, ?, ?)",
-                       arguments: [id, subject.id, kind, now, Data(sealed), Data(fingerprint)])
+        try db.execute(sql: """
+            INSERT INTO records (id, subject_id, kind, created_at, sealed, fingerprint, source) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, subject.id, kind, now, Data(sealed), Data(fingerprint), source])
         return true
     }
 }

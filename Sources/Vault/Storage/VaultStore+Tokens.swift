@@ -1,0 +1,124 @@
+public import Foundation
+internal import GRDB
+public import RulesEngine
+
+extension VaultStore {
+    /// The longest holder text accepted in a token.
+    public static let maxHolderLength = 200
+
+    private func signingKeys() throws(VaultError) -> (publicKey: [UInt8], secretKey: SecretKey) {
+        try crypto { () throws(CryptoError) in try Sodium.signingKeyPair(seed: keys.tokenSeed) }
+    }
+
+    /// The token verification key as PASERK (`k4.public.…`): anyone can verify tokens offline with it and the
+    /// vault id as implicit assertion.
+    public func tokenPublicKey() throws(VaultError) -> String {
+        Paseto.paserk(publicKey: try signingKeys().publicKey)
+    }
+
+    private func holderPlace(_ id: String) -> AssociatedData {
+        AssociatedData(vaultID: vaultID, subjectID: "#token", itemID: id, kind: "#holder")
+    }
+
+    /// Issues a role token for a holder, valid from now for `lifetime` seconds.
+    public func issueToken(role: String, groups: [String], holder: String, lifetime: TimeInterval,
+                           now: Date = Date()) throws(VaultError) -> IssuedToken
+    {
+        let (_, ruleSet) = try checkedRuleSet()
+        guard ruleSet.roles[role] != nil else {
+            let hint = Suggestion.closest(to: role, in: ruleSet.roles.keys).map { "; did you mean '\($0)'?" } ?? ""
+            throw VaultError(.invalidInput, "unknown role '\(role)'\(hint)")
+        }
+        for group in groups where ruleSet.groups[group] == nil {
+            throw VaultError(.invalidInput, "unknown group '\(group)'")
+        }
+        let trimmed = holder.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty, trimmed.count <= Self.maxHolderLength else {
+            throw VaultError(.invalidInput, "--holder must name the holder in 1 to \(Self.maxHolderLength) characters")
+        }
+        guard lifetime > 0 else { throw VaultError(.invalidInput, "--ttl must be positive") }
+        let id = try crypto { () throws(CryptoError) in try RandomID.make() }
+        let expiry = now.addingTimeInterval(lifetime)
+        let claims = TokenClaims(jti: id, sub: trimmed, role: role, groups: groups.uniquedSorted(),
+                                 iat: TokenClaims.timestamp(now), nbf: TokenClaims.timestamp(now),
+                                 exp: TokenClaims.timestamp(expiry))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let payload = (try? [UInt8](encoder.encode(claims))) ?? []
+        let secret = try signingKeys().secretKey
+        let token = try crypto { () throws(CryptoError) in
+            try Paseto.sign(payload, secretKey: secret, implicit: Array(vaultID.utf8))
+        }
+        let sealedHolder = try crypto { () throws(CryptoError) in
+            try Sodium.seal(Array(trimmed.utf8), key: keys.keyEncryption, associatedData: holderPlace(id).bytes)
+        }
+        try write { db in
+            try db.execute(sql: "INSERT INTO tokens (id, role, groups, issued_at, expires_at, holder) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [id, role, claims.groups.joined(separator: ","), Int(now.timeIntervalSince1970),
+                                       Int(expiry.timeIntervalSince1970), Data(sealedHolder)])
+        }
+        return IssuedToken(token: token, id: id, expires: claims.exp)
+    }
+
+    /// Verifies a token: header, signature (with this vault's id as implicit assertion), time window, revocation,
+    /// and that its role and groups still exist in the loaded policy.
+    ///
+    /// - Throws: `VaultError.invalidToken` with a reason that names no data.
+    public func verifyToken(_ token: String, now: Date = Date()) throws(VaultError) -> Principal {
+        let text = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard text.hasPrefix(Paseto.header) else {
+            throw VaultError(.invalidToken, "invalid token: not a v4.public PASETO token")
+        }
+        guard let (payload, _) = Paseto.verify(text, publicKey: try signingKeys().publicKey, implicit: Array(vaultID.utf8))
+        else { throw VaultError(.invalidToken, "invalid token: the signature does not verify for this vault") }
+        guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: Data(payload)),
+            let notBefore = TokenClaims.date(claims.nbf), let expiry = TokenClaims.date(claims.exp)
+        else { throw VaultError(.invalidToken, "invalid token: malformed claims") }
+        guard now >= notBefore else { throw VaultError(.invalidToken, "invalid token: not valid yet") }
+        guard now < expiry else { throw VaultError(.invalidToken, "invalid token: expired") }
+        let row: Row? = try read { db in try Row.fetchOne(db, sql: "SELECT revoked_at FROM tokens WHERE id = ?", arguments: [claims.jti]) }
+        guard let row else { throw VaultError(.invalidToken, "invalid token: unknown to this vault") }
+        guard (row["revoked_at"] as Int?) == nil else { throw VaultError(.invalidToken, "invalid token: revoked") }
+        let (_, ruleSet) = try checkedRuleSet()
+        guard ruleSet.roles[claims.role] != nil else {
+            throw VaultError(.invalidToken, "invalid token: role '\(claims.role)' is no longer in the policy")
+        }
+        for group in claims.groups where ruleSet.groups[group] == nil {
+            throw VaultError(.invalidToken, "invalid token: group '\(group)' is no longer in the policy")
+        }
+        return Principal(tokenID: claims.jti, role: claims.role, groups: Set(claims.groups))
+    }
+
+    /// Revokes a token: every later verification refuses it.
+    public func revokeToken(_ id: String, now: Date = Date()) throws(VaultError) {
+        try write { db in
+            try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
+                           arguments: [Int(now.timeIntervalSince1970), id])
+            guard db.changesCount == 1 else {
+                throw VaultError(.notFound, "token \(id): not found or already revoked")
+            }
+        }
+    }
+
+    /// The issued tokens, newest first, with their holders (for the coordinator's console).
+    public func tokens() throws(VaultError) -> [TokenRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM tokens ORDER BY issued_at DESC, id").map { row in
+                let id: String = row["id"]
+                let sealed: Data = row["holder"]
+                let holder = try Sodium.open([UInt8](sealed), key: keys.keyEncryption, associatedData: holderPlace(id).bytes)
+                func time(_ seconds: Int?) -> String? {
+                    seconds.map { TokenClaims.timestamp(Date(timeIntervalSince1970: TimeInterval($0))) }
+                }
+                return TokenRecord(
+                    id: id, role: row["role"], groups: (row["groups"] as String).split(separator: ",").map(String.init),
+                    holder: String(decoding: holder, as: UTF8.self), issued: time(row["issued_at"]) ?? "",
+                    expires: time(row["expires_at"]) ?? "", revoked: time(row["revoked_at"]))
+            }
+        }
+    }
+}
+
+extension Array where Element == String {
+    func uniquedSorted() -> [String] { Array(Set(self)).sorted() }
+}
