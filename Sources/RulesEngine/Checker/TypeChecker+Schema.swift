@@ -131,9 +131,14 @@ extension TypeChecker {
                 }
                 manages.insert(capability)
             }
+            var breakGlass: BreakGlassGrant?
+            if let grant = decl.breakGlass {
+                checkPositive(grant.period, at: grant.range)
+                breakGlass = BreakGlassGrant(labels: Set(grant.labels.filter { checkLabel($0) }.map(\.text)), period: grant.period)
+            }
             roles[decl.name.text] = RoleDefinition(
                 name: decl.name.text, title: decl.title, sees: sees, contributes: contributes,
-                manages: manages, audits: decl.audits)
+                manages: manages, audits: decl.audits, breakGlass: breakGlass)
         }
     }
 

@@ -35,4 +35,14 @@ public struct RoleDefinition: Sendable, Hashable {
     public let manages: Set<Capability>
     /// Whether it may read the audit log.
     public let audits: Bool
+    /// Access beyond its view in an emergency, with a stated reason, flagged to auditors; `nil` if none.
+    public let breakGlass: BreakGlassGrant?
+}
+
+/// `break_glass sees L, … for DURATION`: the labels a role may open beyond `sees`, for how long.
+public struct BreakGlassGrant: Sendable, Hashable {
+    /// The extra labels.
+    public let labels: Set<String>
+    /// How long an opening lasts.
+    public let period: Period
 }

@@ -62,8 +62,17 @@ extension Parser {
             case "audits":
                 parser.reportDuplicate(keyword, if: role.audits)
                 role.audits = true
+            case "break_glass":
+                parser.reportDuplicate(keyword, if: role.breakGlass != nil)
+                try parser.expectKeyword("sees")
+                let labels = try parser.parseNameList("a label name")
+                try parser.expectKeyword("for")
+                let start = parser.current.range
+                let period = try parser.parsePeriod()
+                role.breakGlass = (labels, period, start.union(parser.tokens[parser.index - 1].range))
             default:
-                throw parser.unknownItem(keyword, in: "role", expected: ["title", "sees", "contributes", "manages", "audits"])
+                throw parser.unknownItem(keyword, in: "role",
+                                         expected: ["title", "sees", "contributes", "manages", "audits", "break_glass"])
             }
         }
         return role

@@ -34,6 +34,8 @@ struct RoleDecl: Sendable {
     var contributes: Contributions = .kinds([])
     var manages: [Name] = []
     var audits = false
+    /// `break_glass sees L, … for DURATION`.
+    var breakGlass: (labels: [Name], period: Period, range: SourceRange)?
 }
 
 /// `subject { … }` (no name) and `kind NAME { … }`: fields, a default label, retention.

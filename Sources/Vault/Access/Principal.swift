@@ -8,6 +8,13 @@ public struct Principal: Sendable, Hashable {
     /// The working groups the token grants.
     public let groups: Set<String>
 
+    /// A principal; the vault makes them from verified tokens (`verifyToken`).
+    package init(tokenID: String?, role: String, groups: Set<String>) {
+        self.tokenID = tokenID
+        self.role = role
+        self.groups = groups
+    }
+
     /// The local console: the coordinator, in every group.
     public static func console(groups: Set<String>) -> Principal {
         Principal(tokenID: nil, role: "coordinateur", groups: groups)

@@ -98,8 +98,10 @@ extension VaultStore {
         }
     }
 
-    /// Lists alerts, newest first, optionally of one status, one rule, or addressed to one role.
-    public func alerts(status: AlertStatus? = nil, rule: String? = nil, role: String? = nil) throws(VaultError) -> [StoredAlert] {
+    /// Lists alerts, newest first, optionally of one status, one rule, or addressed to one role. `allowed` decides
+    /// on the plaintext audience and group before anything is decrypted.
+    public func alerts(status: AlertStatus? = nil, rule: String? = nil, role: String? = nil,
+                       allowed: ([String], String) -> Bool = { _, _ in true }) throws(VaultError) -> [StoredAlert] {
         try read { db in
             var sql = "SELECT * FROM alerts WHERE 1 = 1"
             var arguments: [(any DatabaseValueConvertible)?] = []
@@ -110,6 +112,7 @@ extension VaultStore {
             return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
                 let audience = (row["audience"] as String).split(separator: ",").map(String.init)
                 if let role, !audience.contains(role) { return nil }
+                guard allowed(audience, row["group_name"]) else { return nil }
                 let subjectID: String = row["subject_id"]
                 let key = try keys[subjectID] ?? openSubject(db, id: subjectID).key
                 keys[subjectID] = key

@@ -9,8 +9,8 @@ struct AlertsCommand: AsyncParsableCommand {
         commandName: "alerts",
         abstract: "List alerts, acknowledge or close them.",
         discussion: """
-            The local console holding the key file acts as the coordinator and sees every alert. Alerts propose; a \
-            person decides: acknowledge an alert when someone takes it up, close it with an outcome.
+            The local console holding the key file acts as the coordinator and sees every alert; with --token (or \
+            VIGIE_TOKEN) only the alerts addressed to the token's role in its groups. Alerts propose; a person decides: acknowledge an alert when someone takes it up, close it with an outcome.
             """,
         subcommands: [List.self, Acknowledge.self, Close.self],
         defaultSubcommand: List.self
@@ -20,6 +20,7 @@ struct AlertsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List alerts.")
 
         @OptionGroup var vault: VaultOptions
+        @OptionGroup var token: TokenOptions
         @Option(help: "Only alerts with this status (open, acknowledged, closed).") var status: String?
         @Option(help: "Only alerts of this rule.") var rule: String?
         @Option(help: "Only alerts addressed to this role.") var role: String?
@@ -33,9 +34,11 @@ struct AlertsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let store = try vault.open()
+            let principal = try token.principal(store, json: json)
             let alerts: [StoredAlert]
             do {
-                alerts = try store.alerts(status: status.flatMap(AlertStatus.init), rule: rule, role: role)
+                alerts = try store.alerts(for: principal, status: status.flatMap(AlertStatus.init), rule: rule)
+                    .filter { alert in role.map { alert.audience.contains($0) } ?? true }
             } catch {
                 throw Console.fail(error, json: json)
             }

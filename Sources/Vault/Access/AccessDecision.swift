@@ -1,0 +1,94 @@
+import Foundation
+public import RulesEngine
+
+/// The answer to "may this principal do this?", with its reasons. Deny by default: `notPermitted` when nothing
+/// grants the request, `forbidden` when a rule of the policy refuses it.
+public struct AccessDecision: Sendable, Hashable, CustomStringConvertible {
+    /// The decision.
+    public enum Outcome: String, Sendable, Hashable {
+        case permit
+        case forbidden
+        case notPermitted = "not permitted"
+    }
+
+    /// The decision.
+    public let outcome: Outcome
+    /// Why: the role clause, label or group that decided.
+    public let reasons: [String]
+
+    /// Whether the request may go on.
+    public var isPermitted: Bool { outcome == .permit }
+
+    /// `not permitted: role 'bailleur' is not in the alert's audience`.
+    public var description: String { outcome.rawValue + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")) }
+
+    static func permit(_ reasons: String...) -> AccessDecision { AccessDecision(outcome: .permit, reasons: reasons) }
+    static func forbidden(_ reasons: String...) -> AccessDecision { AccessDecision(outcome: .forbidden, reasons: reasons) }
+    static func notPermitted(_ reasons: String...) -> AccessDecision { AccessDecision(outcome: .notPermitted, reasons: reasons) }
+}
+
+/// The policy's decisions, pure functions of the checked rule set and plaintext facts (audience, group,
+/// provenance); they run before anything is decrypted.
+public struct AccessPolicy: Sendable {
+    let ruleSet: CheckedRuleSet
+
+    /// Creates the policy of a rule set.
+    public init(ruleSet: CheckedRuleSet) { self.ruleSet = ruleSet }
+
+    /// May the principal see an alert addressed to `audience` in `group`? Only its revealed values, if so.
+    public func alert(_ principal: Principal, audience: [String], group: String) -> AccessDecision {
+        if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
+        guard audience.contains(principal.role) else {
+            return .notPermitted("role '\(principal.role)' is not in the alert's audience")
+        }
+        guard principal.groups.contains(group) else {
+            return .notPermitted("the token's groups do not include the alert's group '\(group)'")
+        }
+        return .permit("role '\(principal.role)' is notified", "group '\(group)' is in the token")
+    }
+
+    /// May the principal open a subject? `contributed`: the role contributed records about it; `alerted`: an
+    /// alert about it is addressed to the role in one of the token's groups; `breakGlass`: an open break-glass.
+    public func subject(_ principal: Principal, contributed: Bool, alerted: Bool, breakGlass: Bool) -> AccessDecision {
+        if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
+        guard let role = ruleSet.roles[principal.role] else { return .notPermitted("unknown role '\(principal.role)'") }
+        if breakGlass, role.breakGlass != nil {
+            return .permit("break-glass granted to role '\(role.name)' by the policy, with a stated reason")
+        }
+        if role.audits { return .forbidden("role '\(role.name)' audits: auditors see no subject (policy: audits)") }
+        if role.manages.contains(.subjects) { return .permit("role '\(role.name)' manages subjects (policy)") }
+        if contributed { return .permit("role '\(role.name)' contributed records about this subject") }
+        if alerted { return .permit("an alert about this subject is addressed to role '\(role.name)' in the token's groups") }
+        return .notPermitted("nothing in the policy grants role '\(role.name)' this subject")
+    }
+
+    /// Every search and view states a purpose, of bounded length.
+    public func purpose(_ purpose: String) -> AccessDecision {
+        let trimmed = purpose.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return .forbidden("a search or view must state its purpose") }
+        guard trimmed.count <= VaultStore.maxPurposeLength else {
+            return .forbidden("the purpose is longer than \(VaultStore.maxPurposeLength) characters")
+        }
+        return .permit("purpose stated")
+    }
+
+    /// May the principal search subjects at all (before any lookup)?
+    public func search(_ principal: Principal, purpose: String) -> AccessDecision {
+        let stated = self.purpose(purpose)
+        guard stated.isPermitted else { return stated }
+        if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
+        guard let role = ruleSet.roles[principal.role] else { return .notPermitted("unknown role '\(principal.role)'") }
+        if role.audits {
+            return .forbidden("role '\(role.name)' audits: auditors search no subject (policy: audits)")
+        }
+        return .permit("role '\(role.name)' may search the subjects it is granted")
+    }
+
+    /// The labels the principal sees, with a break-glass opening or not.
+    public func visibleLabels(_ principal: Principal, breakGlass: Bool) -> Set<String> {
+        if principal.isConsole { return Set(ruleSet.labels.keys) }
+        guard let role = ruleSet.roles[principal.role] else { return [] }
+        return role.sees.union(breakGlass ? role.breakGlass?.labels ?? [] : [])
+    }
+}
+

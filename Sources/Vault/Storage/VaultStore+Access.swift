@@ -1,0 +1,194 @@
+import Foundation
+internal import GRDB
+public import RulesEngine
+
+/// A subject as one principal may see it: only fields and records whose labels it sees, only alerts addressed
+/// to it.
+public struct SubjectView: Sendable, Encodable {
+    /// A record of the subject.
+    public struct RecordView: Sendable, Encodable {
+        public let id: String
+        public let kind: String
+        public let fields: [String: String]
+    }
+
+    public let id: String
+    public let fields: [String: String]
+    public let records: [RecordView]
+    public let alerts: [StoredAlert]
+    /// Labels the subject has data under that this principal does not see.
+    public let hiddenLabels: [String]
+    /// Whether this view was opened by break-glass (flagged to auditors).
+    public let breakGlass: Bool
+    /// The decision that let it through.
+    public let decision: String
+
+    enum CodingKeys: String, CodingKey {
+        case id, fields, records, alerts, hiddenLabels = "hidden_labels", breakGlass = "break_glass", decision
+    }
+}
+
+extension VaultStore {
+    /// The longest purpose a search or view may state.
+    public static let maxPurposeLength = 200
+
+    /// The console principal: the coordinator, in every group of the loaded policy.
+    public func consolePrincipal() throws(VaultError) -> Principal {
+        .console(groups: Set(try checkedRuleSet().1.groups.keys))
+    }
+
+    /// Finds subjects by identity for a principal, with a stated purpose. The search itself is decided first;
+    /// matches the principal may not open are left out, so a refusal never reveals that a person is known.
+    public func findSubjects(_ principal: Principal, identity: [String: String], purpose: String) throws(VaultError) -> [SubjectView] {
+        let policy = AccessPolicy(ruleSet: try checkedRuleSet().1)
+        try require(policy.search(principal, purpose: purpose))
+        var views: [SubjectView] = []
+        for id in try findSubjects(identity: identity) {
+            do {
+                views.append(try view(id, principal: principal, policy: policy, breakGlassReason: nil))
+            } catch where error.code == .forbidden || error.code == .notPermitted {
+                continue
+            }
+        }
+        return views
+    }
+
+    /// Opens one subject for a principal, with a stated purpose; `breakGlassReason` opens a break-glass the
+    /// policy grants the role (time-boxed, flagged to auditors).
+    public func showSubject(_ principal: Principal, id: String, purpose: String,
+                            breakGlassReason: String? = nil) throws(VaultError) -> SubjectView
+    {
+        let policy = AccessPolicy(ruleSet: try checkedRuleSet().1)
+        try require(policy.purpose(purpose))
+        return try view(id, principal: principal, policy: policy, breakGlassReason: breakGlassReason)
+    }
+
+    /// The alerts a principal may see, decided on plaintext facts before any decryption.
+    public func alerts(for principal: Principal, status: AlertStatus? = nil, rule: String? = nil) throws(VaultError) -> [StoredAlert] {
+        let policy = AccessPolicy(ruleSet: try checkedRuleSet().1)
+        return try alerts(status: status, rule: rule) { audience, group in
+            policy.alert(principal, audience: audience, group: group).isPermitted
+        }
+    }
+
+    private func require(_ decision: AccessDecision) throws(VaultError) {
+        switch decision.outcome {
+        case .permit: return
+        case .forbidden: throw VaultError(.forbidden, decision.description)
+        case .notPermitted: throw VaultError(.notPermitted, decision.description)
+        }
+    }
+
+    private func view(_ id: String, principal: Principal, policy: AccessPolicy,
+                      breakGlassReason: String?) throws(VaultError) -> SubjectView
+    {
+        let role = policy.ruleSet.roles[principal.role]
+        let now = Date()
+        let facts: (exists: Bool, contributed: Bool, alerted: Bool, openBreakGlass: Bool) = try read { db in
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM subjects WHERE id = ?", arguments: [id]) ?? false
+            let contributed = try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM records WHERE subject_id = ? AND source = ? LIMIT 1", arguments: [id, principal.role]) ?? false
+            let alerted = try Row.fetchAll(db, sql: "SELECT audience, group_name FROM alerts WHERE subject_id = ?", arguments: [id])
+                .contains { row in
+                    policy.alert(principal, audience: (row["audience"] as String).split(separator: ",").map(String.init),
+                                 group: row["group_name"]).isPermitted && !principal.isConsole
+                }
+            var open = false
+            if let token = principal.tokenID, let period = role?.breakGlass?.period {
+                let since = period.added(to: Day(ordinal: Int(now.timeIntervalSince1970) / 86_400), sign: -1)
+                open = try Bool.fetchOne(db, sql: "SELECT 1 FROM break_glass WHERE token_id = ? AND subject_id = ? AND used_at > ?",
+                                         arguments: [token, id, since.ordinal * 86_400]) ?? false
+            }
+            return (exists, contributed, alerted, open)
+        }
+        guard facts.exists else { throw VaultError(.notFound, "subject \(id): not found") }
+        let breakGlass = breakGlassReason != nil || facts.openBreakGlass
+        if let reason = breakGlassReason {
+            guard role?.breakGlass != nil || principal.isConsole else {
+                throw VaultError(.forbidden, "forbidden: the policy grants no break-glass to role '\(principal.role)'")
+            }
+            let trimmed = reason.trimmingCharacters(in: .whitespaces)
+            guard !trimmed.isEmpty, trimmed.count <= Self.maxPurposeLength else {
+                throw VaultError(.invalidInput, "--reason must say why, in 1 to \(Self.maxPurposeLength) characters")
+            }
+        }
+        let decision = policy.subject(principal, contributed: facts.contributed, alerted: facts.alerted, breakGlass: breakGlass)
+        try require(decision)
+        if let reason = breakGlassReason, let token = principal.tokenID {
+            try recordBreakGlass(token: token, role: principal.role, subject: id, reason: reason, at: now)
+        }
+        let labels = policy.visibleLabels(principal, breakGlass: breakGlass)
+        return try decryptView(id, labels: labels, principal: principal, policy: policy, breakGlass: breakGlass,
+                               decision: decision.description)
+    }
+
+    private func recordBreakGlass(token: String, role: String, subject: String, reason: String, at now: Date) throws(VaultError) {
+        let sealed = try crypto { () throws(CryptoError) in
+            try Sodium.seal(Array(reason.utf8), key: keys.keyEncryption,
+                            associatedData: AssociatedData(vaultID: vaultID, subjectID: subject, itemID: token, kind: "#break-glass").bytes)
+        }
+        try write { db in
+            try db.execute(sql: "INSERT INTO break_glass (token_id, role, subject_id, used_at, reason) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [token, role, subject, Int(now.timeIntervalSince1970), Data(sealed)])
+        }
+    }
+
+    private func decryptView(_ id: String, labels: Set<String>, principal: Principal, policy: AccessPolicy,
+                             breakGlass: Bool, decision: String) throws(VaultError) -> SubjectView
+    {
+        let ruleSet = policy.ruleSet
+        var hidden: Set<String> = []
+        let (fields, records): ([String: String], [SubjectView.RecordView]) = try read { db in
+            let subject = try openSubject(db, id: id)
+            var fields: [String: String] = [:]
+            for (name, value) in subject.identity {
+                guard let label = ruleSet.subject.field(named: name)?.label else { continue }
+                if labels.contains(label) { fields[name] = value } else { hidden.insert(label) }
+            }
+            var records: [SubjectView.RecordView] = []
+            for row in try Row.fetchAll(db, sql: "SELECT id, kind, sealed FROM records WHERE subject_id = ? ORDER BY created_at, id",
+                                        arguments: [id]) {
+                let kind: String = row["kind"]
+                guard let shape = ruleSet.kinds[kind] else { continue }
+                guard labels.contains(shape.label) else {
+                    hidden.insert(shape.label)
+                    continue
+                }
+                let recordID: String = row["id"]
+                let sealed: Data = row["sealed"]
+                let place = AssociatedData(vaultID: vaultID, subjectID: id, itemID: recordID, kind: kind)
+                guard let opened = try? SealedFields.open([UInt8](sealed), key: subject.key, at: place) else {
+                    throw VaultError(.integrity, "record \(recordID) (kind \(kind)): integrity failure")
+                }
+                records.append(.init(id: recordID, kind: kind,
+                                     fields: opened.filter { labels.contains(shape.field(named: $0.key)?.label ?? shape.label) }))
+            }
+            return (fields, records)
+        }
+        let alerts = try self.alerts(for: principal).filter { $0.subject == id }
+        return SubjectView(id: id, fields: fields, records: records, alerts: alerts, hiddenLabels: hidden.sorted(),
+                           breakGlass: breakGlass, decision: decision)
+    }
+}
+
+/// A recorded break-glass opening, for the auditors: who, which subject, when; the reason stays sealed.
+public struct BreakGlassUse: Sendable, Encodable {
+    public let tokenID: String
+    public let role: String
+    public let subject: String
+    public let usedAt: Int
+
+    enum CodingKeys: String, CodingKey {
+        case tokenID = "token", role, subject, usedAt = "used_at"
+    }
+}
+
+extension VaultStore {
+    /// Every break-glass opening, newest first.
+    public func breakGlassUses() throws(VaultError) -> [BreakGlassUse] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT token_id, role, subject_id, used_at FROM break_glass ORDER BY used_at DESC, id DESC")
+                .map { BreakGlassUse(tokenID: $0["token_id"], role: $0["role"], subject: $0["subject_id"], usedAt: $0["used_at"]) }
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import RuleFiles
+import RulesEngine
+import Testing
+import Vault
+
+/// Need-to-know: DOMAIN.md's matrix against Rules/policy.vigie, and decisions on a vault of synthetic data.
+@Suite struct AccessMatrixTests {
+    static let ruleSet: CheckedRuleSet? = try? RuleDirectory.check(
+        TemporaryVault.packageRoot.appendingPathComponent("Rules").path).ruleSet
+
+    /// What each role must never see, from DOMAIN.md's "never sees" column (and the law behind it).
+    static let neverSees: [String: Set<String>] = [
+        "maire": ["secret_social", "judiciaire", "libre_adhesion"],  // social-work detail; art. 11 CPP
+        "referent": ["judiciaire", "ordre_public", "secret_social"],  // only the young people assigned to them
+        "education_nationale": ["judiciaire", "ordre_public", "secret_social"],  // police data, ASE detail
+        "police_nationale": ["scolarite", "discipline", "secret_social", "suivi", "formation"],  // school, social
+        "gendarmerie": ["scolarite", "discipline", "secret_social", "suivi", "formation"],
+        "police_municipale": ["scolarite", "discipline", "secret_social", "suivi", "judiciaire"],
+        "pjj": ["discipline", "secret_social"],  // school detail beyond attendance flags
+        "spip": ["scolarite", "discipline", "secret_social"],  // minors' files
+        "conseil_departemental": ["judiciaire", "ordre_public"],  // police narrative
+        "ccas": ["judiciaire", "ordre_public", "scolarite", "discipline"],  // police data
+        "prevention_specialisee": ["confidentiel", "judiciaire", "ordre_public", "scolarite", "discipline", "secret_social"],
+        "mission_locale": ["judiciaire", "ordre_public", "discipline", "secret_social"],  // police, discipline detail
+        "bailleur": ["confidentiel", "judiciaire", "ordre_public", "scolarite", "discipline", "secret_social", "suivi"],
+        "auditeur": ["confidentiel", "judiciaire", "ordre_public", "scolarite", "discipline", "secret_social", "suivi"],
+    ]
+
+    /// What each role must see to do its job (DOMAIN.md's "sees" column).
+    static let mustSee: [String: Set<String>] = [
+        "coordinateur": ["confidentiel", "suivi", "scolarite", "discipline", "formation", "ordre_public", "judiciaire"],
+        "maire": ["scolarite", "ordre_public", "cddf"],  // avertissement lists, exclusions, rappel à l'ordre
+        "education_nationale": ["scolarite", "discipline", "suivi"],  // its pupils, status of actions
+        "police_nationale": ["ordre_public"], "gendarmerie": ["ordre_public"], "police_municipale": ["ordre_public"],
+        "parquet": ["judiciaire"], "pjj": ["judiciaire"], "spip": ["judiciaire"],
+        "conseil_departemental": ["secret_social"], "ccas": ["secret_social"], "mission_locale": ["formation"],
+        "prevention_specialisee": ["libre_adhesion"],
+    ]
+
+    @Test func everyRoleAgainstEveryLabel() throws {
+        let ruleSet = try #require(Self.ruleSet)
+        let policy = AccessPolicy(ruleSet: ruleSet)
+        #expect(Set(Self.neverSees.keys).union(Self.mustSee.keys).isSuperset(of: Set(ruleSet.roles.keys).subtracting(["iscg"])))
+        for role in ruleSet.roles.keys.sorted() {
+            let principal = Principal(tokenID: "t", role: role, groups: Set(ruleSet.groups.keys))
+            let visible = policy.visibleLabels(principal, breakGlass: false)
+            for label in ruleSet.labels.keys.sorted() {
+                if Self.neverSees[role]?.contains(label) == true {
+                    #expect(!visible.contains(label), "\(role) must never see \(label)")
+                }
+                if Self.mustSee[role]?.contains(label) == true {
+                    #expect(visible.contains(label), "\(role) must see \(label)")
+                }
+            }
+        }
+    }
+
+    @Test func everyRoleAgainstEveryKind() throws {
+        let ruleSet = try #require(Self.ruleSet)
+        for (name, role) in ruleSet.roles {
+            for kind in ruleSet.kinds.values {
+                // A role contributes only what it sees; police and justice contribute no school or social kind.
+                if role.contributes.contains(kind.name) { #expect(role.sees.contains(kind.label), "\(name) → \(kind.name)") }
+                if Self.neverSees[name]?.contains(kind.label) == true {
+                    #expect(!role.contributes.contains(kind.name), "\(name) must not contribute \(kind.name)")
+                }
+            }
+        }
+        #expect(ruleSet.roles["auditeur"]?.contributes.isEmpty == true)
+        #expect(ruleSet.roles["bailleur"]?.contributes == ["signalement_bailleur"])
+    }
+
+    @Test func everyRuleAgainstEveryRole() throws {
+        let ruleSet = try #require(Self.ruleSet)
+        let policy = AccessPolicy(ruleSet: ruleSet)
+        for rule in ruleSet.rules {
+            for role in ruleSet.roles.keys {
+                let member = Principal(tokenID: "t", role: role, groups: [rule.group])
+                let outsider = Principal(tokenID: "t", role: role, groups: [])
+                let decision = policy.alert(member, audience: rule.audience, group: rule.group)
+                #expect(decision.isPermitted == rule.audience.contains(role))
+                #expect(!policy.alert(outsider, audience: rule.audience, group: rule.group).isPermitted)
+                if rule.labels.contains("judiciaire") { #expect(!(role == "education_nationale" && decision.isPermitted)) }
+            }
+        }
+    }
+}
+
+@Suite struct AccessVaultTests {
+    private let asOf = Day(iso: "2026-03-20")!
+
+    private func token(_ vault: TemporaryVault, _ role: String, groups: [String] = ["prevention_jeunesse"]) throws -> Principal {
+        try vault.store.verifyToken(try vault.store.issueToken(role: role, groups: groups, holder: "test", lifetime: 3_600).token)
+    }
+
+    @Test func partnersSeeOnlyWhatReachesThem() async throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 600, seed: 5)
+        _ = try await vault.store.evaluate(asOf: asOf)
+        let all = try vault.store.alerts(for: try vault.store.consolePrincipal())
+        #expect(!all.isEmpty)
+        let school = try vault.store.alerts(for: try token(vault, "education_nationale"))
+        #expect(!school.isEmpty)
+        #expect(school.allSatisfy { $0.audience.contains("education_nationale") })
+        let judicial = Set(["TIG-NON-CONCLUANT", "TIG-NON-CONCLUANT-PJJ", "FIN-MESURE"])
+        #expect(school.allSatisfy { !judicial.contains($0.rule) })
+        #expect(school.count == all.filter { $0.audience.contains("education_nationale") }.count)
+        #expect(try vault.store.alerts(for: try token(vault, "education_nationale", groups: [])).isEmpty)
+        #expect(try vault.store.alerts(for: try token(vault, "bailleur")).isEmpty)
+    }
+
+    @Test func bailleurCannotOpenASubjectAndAuditorIsForbidden() async throws {
+        let vault = try TemporaryVault()
+        let csv = absenceHeader + "Dupont,Emilie,2012-03-01,Collège X,2025-10-06,matin,false,\n"
+        _ = try vault.store.importFile(try vault.file("a.csv", csv), kind: "absence", source: "education_nationale")
+        let id = try #require(try vault.store.findSubjects(identity: ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"]).first)
+        let bailleur = try #require(throws: VaultError.self) {
+            try vault.store.showSubject(try token(vault, "bailleur"), id: id, purpose: "vérification")
+        }
+        #expect(bailleur.code == .notPermitted)
+        #expect(bailleur.message.hasPrefix("not permitted: "))
+        #expect(!bailleur.message.contains("Dupont"))
+        let found = try vault.store.findSubjects(try token(vault, "bailleur"),
+                                                 identity: ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"],
+                                                 purpose: "vérification")
+        #expect(found.isEmpty)
+        let auditor = try #require(throws: VaultError.self) {
+            try vault.store.findSubjects(try token(vault, "auditeur", groups: []),
+                                         identity: ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"],
+                                         purpose: "contrôle")
+        }
+        #expect(auditor.code == .forbidden || auditor.code == .notPermitted)
+        let noPurpose = try #require(throws: VaultError.self) {
+            try vault.store.findSubjects(try token(vault, "education_nationale"),
+                                         identity: ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"], purpose: "  ")
+        }
+        #expect(noPurpose.code == .forbidden)
+    }
+
+    @Test func contributorSeesOnlyItsLabels() throws {
+        let vault = try TemporaryVault()
+        let identity = "Dupont,Emilie,2012-03-01"
+        _ = try vault.store.importFile(try vault.file("a.csv", absenceHeader + identity + ",Collège X,2025-10-06,matin,false,\n"),
+                                       kind: "absence", source: "education_nationale")
+        _ = try vault.store.importFile(try vault.file("i.csv", "nom,prenom,naissance,date,source,type,lieu,implication\n"
+            + identity + ",2025-10-08,police_municipale,degradation,parc_jardin,mis_en_cause\n"),
+            kind: "incident", source: "police_municipale")
+        let id = try #require(try vault.store.findSubjects(identity: ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"]).first)
+        let school = try vault.store.showSubject(try token(vault, "education_nationale"), id: id, purpose: "suivi assiduité")
+        #expect(school.fields["nom"] == "Dupont")
+        #expect(school.fields["etablissement"] == "Collège X")
+        #expect(school.records.map(\.kind) == ["absence"])
+        #expect(school.hiddenLabels == ["ordre_public"])
+        let police = try vault.store.showSubject(try token(vault, "police_municipale"), id: id, purpose: "constat")
+        #expect(police.records.map(\.kind) == ["incident"])
+        #expect(police.fields["etablissement"] == nil)
+        #expect(police.hiddenLabels.contains("scolarite"))
+        // The mission locale contributed nothing and received no alert: not permitted.
+        #expect(throws: VaultError.self) {
+            try vault.store.showSubject(try token(vault, "mission_locale"), id: id, purpose: "insertion")
+        }
+    }
+
+    @Test func breakGlassOpensTheIdentityForADayAndIsRecorded() throws {
+        let vault = try TemporaryVault()
+        _ = try vault.store.importFile(try vault.file("a.csv", absenceHeader + "Dupont,Emilie,2012-03-01,Collège X,2025-10-06,matin,false,\n"),
+                                       kind: "absence", source: "education_nationale")
+        let id = try #require(try vault.store.findSubjects(identity: ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"]).first)
+        let dpo = try token(vault, "auditeur", groups: [])
+        #expect(throws: VaultError.self) { try vault.store.showSubject(dpo, id: id, purpose: "droit d'accès") }
+        let opened = try vault.store.showSubject(dpo, id: id, purpose: "droit d'accès", breakGlassReason: "demande RGPD art. 15 n° 2026-04")
+        #expect(opened.breakGlass)
+        #expect(opened.fields["nom"] == "Dupont")
+        #expect(opened.fields["etablissement"] == nil)
+        #expect(opened.records.isEmpty)
+        // Within the day the opening holds without a new reason; it stays flagged.
+        #expect(try vault.store.showSubject(dpo, id: id, purpose: "droit d'accès").breakGlass)
+        #expect(try vault.store.breakGlassUses().count == 1)
+        // A role without a break-glass clause cannot use one.
+        let refused = try #require(throws: VaultError.self) {
+            try vault.store.showSubject(try token(vault, "bailleur"), id: id, purpose: "x", breakGlassReason: "urgence")
+        }
+        #expect(refused.code == .forbidden)
+    }
+}
