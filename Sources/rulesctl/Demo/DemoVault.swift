@@ -35,6 +35,30 @@ struct DemoVault {
         }
         try showSealed(store, synthDirectory: synthDirectory, manifest: manifest)
         try await evaluate(store, asOf: manifest.asOf)
+        try showTokens(store)
+    }
+
+    /// Partners under role tokens: what each sees, and a refusal.
+    private func showTokens(_ store: VaultStore) throws {
+        do {
+            Console.out("   Partners under role tokens (PASETO v4.public, verifiable with \(try store.tokenPublicKey().prefix(20))…):")
+            for role in ["education_nationale", "mission_locale", "bailleur"] {
+                let issued = try store.issueToken(role: role, groups: ["prevention_jeunesse"], holder: "démo \(role)",
+                                                  lifetime: 3_600)
+                let principal = try store.verifyToken(issued.token)
+                Console.out("     \(role): \(try store.alerts(for: principal).count) alerts visible")
+                if role == "bailleur", let subject = try store.alerts().first?.subject {
+                    do {
+                        _ = try store.showSubject(principal, id: subject, purpose: "démonstration")
+                    } catch {
+                        Console.out("     bailleur opening a subject: \(error.message)")
+                    }
+                }
+            }
+            Console.out("")
+        } catch let error as VaultError {
+            throw Console.fail(error.message)
+        }
     }
 
     /// Evaluates the demo vault and shows each partner what reaches it.
