@@ -5,24 +5,21 @@ struct VaultKeys: Sendable {
     let keyEncryption: SecretKey
     /// Keys the blind indexes (BLAKE2b).
     let blindIndex: SecretKey
-    /// Keys the audit pseudonyms of subjects (BLAKE2b).
-    let auditPseudonym: SecretKey
     /// Seeds the Ed25519 token signing key.
     let tokenSeed: SecretKey
-    /// Seeds the Ed25519 audit checkpoint signing key.
-    let auditSeed: SecretKey
     /// Keys the check value that tells a wrong root key from a right one.
     let check: SecretKey
 
     init(root: SecretKey) throws(CryptoError) {
         keyEncryption = try Sodium.deriveKey(from: root, id: 1, context: "VigieKey")
         blindIndex = try Sodium.deriveKey(from: root, id: 2, context: "VigieKey")
-        auditPseudonym = try Sodium.deriveKey(from: root, id: 3, context: "VigieKey")
         tokenSeed = try Sodium.deriveKey(from: root, id: 4, context: "VigieKey")
-        auditSeed = try Sodium.deriveKey(from: root, id: 5, context: "VigieKey")
         // Sub-key 6 is reserved: record fingerprints use a random key wrapped in the vault, so that rotating the
         // root key does not have to reopen every record.
         check = try Sodium.deriveKey(from: root, id: 7, context: "VigieKey")
+        // Sub-keys 3, 5 and 8 (audit pseudonyms, audit signing, audit sealing) are reserved: those keys are random
+        // and wrapped in the vault (VaultKeyName), so that pseudonyms, checkpoints and sealed audit text survive a
+        // rotation of the root key.
     }
 
     /// A value stored in the vault that only the right root key reproduces: BLAKE2b(check key, vault id).

@@ -50,6 +50,7 @@ enum Migrations {
         }
         registerAlerts(&migrator)
         registerAccess(&migrator)
+        registerAudit(&migrator)
         return migrator
     }
 }

@@ -41,14 +41,29 @@ extension VaultStore {
     /// matches the principal may not open are left out, so a refusal never reveals that a person is known.
     public func findSubjects(_ principal: Principal, identity: [String: String], purpose: String) throws(VaultError) -> [SubjectView] {
         let policy = AccessPolicy(ruleSet: try checkedRuleSet().1)
-        try require(policy.search(principal, purpose: purpose))
+        do {
+            try require(policy.search(principal, purpose: purpose))
+        } catch {
+            throw auditedDenial(principal, .search, error: error, purpose: purpose)
+        }
         var views: [SubjectView] = []
-        for id in try findSubjects(identity: identity) {
+        let ids = try findSubjects(identity: identity)
+        for id in ids {
             do {
-                views.append(try view(id, principal: principal, policy: policy, breakGlassReason: nil))
+                views.append(try view(id, principal: principal, policy: policy, breakGlassReason: nil, purpose: purpose,
+                                      action: .search))
             } catch where error.code == .forbidden || error.code == .notPermitted {
                 continue
             }
+        }
+        if views.isEmpty {
+            // A search that found nothing it may open is logged too, without saying whether anyone matched.
+            try audited({ _ in
+                var event = AuditEvent(principal, .search)
+                event.purpose = purpose
+                event.detail = "no subject this role may open"
+                return event
+            }) { _ in () }
         }
         return views
     }
@@ -59,14 +74,19 @@ extension VaultStore {
                             breakGlassReason: String? = nil) throws(VaultError) -> SubjectView
     {
         let policy = AccessPolicy(ruleSet: try checkedRuleSet().1)
-        try require(policy.purpose(purpose))
-        return try view(id, principal: principal, policy: policy, breakGlassReason: breakGlassReason)
+        do {
+            try require(policy.purpose(purpose))
+        } catch {
+            throw auditedDenial(principal, .subjectRead, error: error, subjectID: id, purpose: purpose)
+        }
+        return try view(id, principal: principal, policy: policy, breakGlassReason: breakGlassReason, purpose: purpose,
+                        action: .subjectRead)
     }
 
     /// The alerts a principal may see, decided on plaintext facts before any decryption.
     public func alerts(for principal: Principal, status: AlertStatus? = nil, rule: String? = nil) throws(VaultError) -> [StoredAlert] {
         let policy = AccessPolicy(ruleSet: try checkedRuleSet().1)
-        return try alerts(status: status, rule: rule) { audience, group in
+        return try alerts(by: principal, status: status, rule: rule) { audience, group in
             policy.alert(principal, audience: audience, group: group).isPermitted
         }
     }
@@ -79,8 +99,8 @@ extension VaultStore {
         }
     }
 
-    private func view(_ id: String, principal: Principal, policy: AccessPolicy,
-                      breakGlassReason: String?) throws(VaultError) -> SubjectView
+    private func view(_ id: String, principal: Principal, policy: AccessPolicy, breakGlassReason: String?,
+                      purpose: String, action: AuditEvent.Action) throws(VaultError) -> SubjectView
     {
         let role = policy.ruleSet.roles[principal.role]
         let now = Date()
@@ -105,7 +125,8 @@ extension VaultStore {
         let breakGlass = breakGlassReason != nil || facts.openBreakGlass
         if let reason = breakGlassReason {
             guard role?.breakGlass != nil || principal.isConsole else {
-                throw VaultError(.forbidden, "forbidden: the policy grants no break-glass to role '\(principal.role)'")
+                throw auditedDenial(principal, .breakGlass, error: VaultError(
+                    .forbidden, "forbidden: the policy grants no break-glass to role '\(principal.role)'"), subjectID: id, purpose: purpose)
             }
             let trimmed = reason.trimmingCharacters(in: .whitespaces)
             guard !trimmed.isEmpty, trimmed.count <= Self.maxPurposeLength else {
@@ -113,32 +134,39 @@ extension VaultStore {
             }
         }
         let decision = policy.subject(principal, contributed: facts.contributed, alerted: facts.alerted, breakGlass: breakGlass)
-        try require(decision)
-        if let reason = breakGlassReason, let token = principal.tokenID {
-            try recordBreakGlass(token: token, role: principal.role, subject: id, reason: reason, at: now)
+        do {
+            try require(decision)
+        } catch {
+            throw auditedDenial(principal, action, error: error, subjectID: id, purpose: purpose)
         }
         let labels = policy.visibleLabels(principal, breakGlass: breakGlass)
-        return try decryptView(id, labels: labels, principal: principal, policy: policy, breakGlass: breakGlass,
-                               decision: decision.description)
+        return try audited({ (view: SubjectView) in
+            var event = AuditEvent(principal, breakGlass ? .breakGlass : action, subjectID: id)
+            event.purpose = breakGlassReason.map { "\(purpose) — break-glass: \($0)" } ?? purpose
+            event.labels = Array(labels.intersection(Set(ruleSet(policy).labels.keys)))
+            event.reasons = decision.reasons
+            event.detail = "\(view.records.count) records, \(view.alerts.count) alerts" + (breakGlass ? "; BREAK-GLASS" : "")
+            return event
+        }) { db in
+            if let reason = breakGlassReason, let token = principal.tokenID {
+                let sealed = try Sodium.seal(Array(reason.utf8), key: keys.keyEncryption, associatedData: AssociatedData(
+                    vaultID: vaultID, subjectID: id, itemID: token, kind: "#break-glass").bytes)
+                try db.execute(sql: "INSERT INTO break_glass (token_id, role, subject_id, used_at, reason) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [token, principal.role, id, Int(now.timeIntervalSince1970), Data(sealed)])
+            }
+            return try decryptView(db, id, labels: labels, principal: principal, policy: policy, breakGlass: breakGlass,
+                                   decision: decision.description)
+        }
     }
 
-    private func recordBreakGlass(token: String, role: String, subject: String, reason: String, at now: Date) throws(VaultError) {
-        let sealed = try crypto { () throws(CryptoError) in
-            try Sodium.seal(Array(reason.utf8), key: keys.keyEncryption,
-                            associatedData: AssociatedData(vaultID: vaultID, subjectID: subject, itemID: token, kind: "#break-glass").bytes)
-        }
-        try write { db in
-            try db.execute(sql: "INSERT INTO break_glass (token_id, role, subject_id, used_at, reason) VALUES (?, ?, ?, ?, ?)",
-                           arguments: [token, role, subject, Int(now.timeIntervalSince1970), Data(sealed)])
-        }
-    }
+    private func ruleSet(_ policy: AccessPolicy) -> CheckedRuleSet { policy.ruleSet }
 
-    private func decryptView(_ id: String, labels: Set<String>, principal: Principal, policy: AccessPolicy,
-                             breakGlass: Bool, decision: String) throws(VaultError) -> SubjectView
+    private func decryptView(_ db: Database, _ id: String, labels: Set<String>, principal: Principal, policy: AccessPolicy,
+                             breakGlass: Bool, decision: String) throws -> SubjectView
     {
         let ruleSet = policy.ruleSet
         var hidden: Set<String> = []
-        let (fields, records): ([String: String], [SubjectView.RecordView]) = try read { db in
+        let (fields, records): ([String: String], [SubjectView.RecordView]) = try { () throws -> ([String: String], [SubjectView.RecordView]) in
             let subject = try openSubject(db, id: id)
             var fields: [String: String] = [:]
             for (name, value) in subject.identity {
@@ -164,8 +192,10 @@ extension VaultStore {
                                      fields: opened.filter { labels.contains(shape.field(named: $0.key)?.label ?? shape.label) }))
             }
             return (fields, records)
+        }()
+        let alerts = try fetchAlerts(db, subjectID: id) { audience, group in
+            policy.alert(principal, audience: audience, group: group).isPermitted
         }
-        let alerts = try self.alerts(for: principal).filter { $0.subject == id }
         return SubjectView(id: id, fields: fields, records: records, alerts: alerts, hiddenLabels: hidden.sorted(),
                            breakGlass: breakGlass, decision: decision)
     }

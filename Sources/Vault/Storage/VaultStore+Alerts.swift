@@ -74,7 +74,11 @@ extension VaultStore {
 
     /// Raises one reminder to the coordinator for every alert still open after its follow-up date.
     func raiseReminders(asOf: Day) throws(VaultError) -> Int {
-        try write { db in
+        try audited({ (raised: Int) in
+            var event = AuditEvent(nil, .evaluated)
+            event.detail = "follow-up reminders as of \(asOf): \(raised)"
+            return event
+        }) { db in
             let overdue = try Row.fetchAll(db, sql: """
                 SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up FROM alerts a
                 WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
@@ -102,22 +106,43 @@ extension VaultStore {
     /// on the plaintext audience and group before anything is decrypted.
     public func alerts(status: AlertStatus? = nil, rule: String? = nil, role: String? = nil,
                        allowed: ([String], String) -> Bool = { _, _ in true }) throws(VaultError) -> [StoredAlert] {
-        try read { db in
-            var sql = "SELECT * FROM alerts WHERE 1 = 1"
-            var arguments: [(any DatabaseValueConvertible)?] = []
-            if let status { sql += " AND status = ?"; arguments.append(status.rawValue) }
-            if let rule { sql += " AND rule_id = ?"; arguments.append(rule) }
-            sql += " ORDER BY raised_on DESC, rule_id, id"
-            var keys: [String: SecretKey] = [:]
-            return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
-                let audience = (row["audience"] as String).split(separator: ",").map(String.init)
-                if let role, !audience.contains(role) { return nil }
-                guard allowed(audience, row["group_name"]) else { return nil }
-                let subjectID: String = row["subject_id"]
-                let key = try keys[subjectID] ?? openSubject(db, id: subjectID).key
-                keys[subjectID] = key
-                return try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience)
-            }
+        try alerts(by: nil, status: status, rule: rule, role: role, allowed: allowed)
+    }
+
+    /// Lists alerts and logs the read in the same transaction: no log entry, no alert served.
+    func alerts(by principal: Principal?, status: AlertStatus? = nil, rule: String? = nil, role: String? = nil,
+                allowed: ([String], String) -> Bool = { _, _ in true }) throws(VaultError) -> [StoredAlert] {
+        let labels = (try? checkedRuleSet().1).map { ruleSet in
+            { (rules: [String]) in Array(Set(rules.flatMap { ruleSet.rule($0)?.labels ?? [] })) }
+        } ?? { _ in [] }
+        return try audited({ (alerts: [StoredAlert]) in
+            var event = AuditEvent(principal, .alertsRead)
+            event.labels = labels(alerts.map(\.rule))
+            event.detail = "\(alerts.count) alerts" + (status.map { ", status \($0.rawValue)" } ?? "") + (rule.map { ", rule \($0)" } ?? "")
+            return event
+        }) { db in
+            try fetchAlerts(db, status: status, rule: rule, role: role, allowed: allowed)
+        }
+    }
+
+    /// The alerts matching the filters, decrypted; `allowed` decides on plaintext before decryption.
+    func fetchAlerts(_ db: Database, status: AlertStatus? = nil, rule: String? = nil, role: String? = nil, subjectID: String? = nil,
+                     allowed: ([String], String) -> Bool = { _, _ in true }) throws -> [StoredAlert] {
+        var sql = "SELECT * FROM alerts WHERE 1 = 1"
+        var arguments: [(any DatabaseValueConvertible)?] = []
+        if let status { sql += " AND status = ?"; arguments.append(status.rawValue) }
+        if let rule { sql += " AND rule_id = ?"; arguments.append(rule) }
+        if let subjectID { sql += " AND subject_id = ?"; arguments.append(subjectID) }
+        sql += " ORDER BY raised_on DESC, rule_id, id"
+        var keys: [String: SecretKey] = [:]
+        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
+            let audience = (row["audience"] as String).split(separator: ",").map(String.init)
+            if let role, !audience.contains(role) { return nil }
+            guard allowed(audience, row["group_name"]) else { return nil }
+            let owner: String = row["subject_id"]
+            let key = try keys[owner] ?? openSubject(db, id: owner).key
+            keys[owner] = key
+            return try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience)
         }
     }
 
@@ -163,7 +188,12 @@ extension VaultStore {
         if status == .closed && outcome == nil {
             throw VaultError(.invalidInput, "closing an alert needs --outcome (\(AlertOutcome.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        try write { db in
+        let subjectID: String? = try read { db in try String.fetchOne(db, sql: "SELECT subject_id FROM alerts WHERE id = ?", arguments: [id]) }
+        try audited({ _ in
+            var event = AuditEvent(nil, .alertTransition, subjectID: subjectID)
+            event.detail = "alert \(id) → \(status.rawValue) by \(actor)"
+            return event
+        }) { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT subject_id, status, resolution FROM alerts WHERE id = ?", arguments: [id]) else {
                 throw VaultError(.notFound, "alert \(id): not found")
             }

@@ -80,7 +80,11 @@ extension VaultStore {
         for start in stride(from: 0, to: ids.count, by: Self.evaluationChunk) {
             let chunk = Array(ids[start..<min(start + Self.evaluationChunk, ids.count)])
             let outcomes = try await evaluateChunk(chunk, evaluator: evaluator, asOf: asOf, only: only)
-            try write { db in
+            try audited({ _ in
+                var event = AuditEvent(nil, .evaluated)
+                event.detail = "as of \(asOf), \(mode), rule set version \(stored.version), subjects \(chunk.count)"
+                return event
+            }) { db in
                 for outcome in outcomes {
                     for alert in outcome.result.alerts {
                         if try insertAlert(db, alert, subjectID: outcome.subjectID, key: outcome.key) {

@@ -53,7 +53,13 @@ extension VaultStore {
             })
         }
         let now = Int(Date().timeIntervalSince1970)
-        return try write { db in
+        return try audited({ (summary: ImportSummary) in
+            var event = AuditEvent(nil, .imported)
+            event.labels = [shape.label]
+            event.detail = "kind \(kind) from \(source): \(summary.rows) rows, \(summary.recordsStored) stored, "
+                + "\(summary.duplicates) duplicates, \(summary.subjectsCreated) new subjects"
+            return event
+        }) { db in
             let fingerprintKey = try fingerprintKey(db)
             var opened: [String: [OpenSubject]] = [:]
             var created = 0, matched = 0, stored = 0, duplicates = 0

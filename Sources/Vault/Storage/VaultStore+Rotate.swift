@@ -18,9 +18,16 @@ extension VaultStore {
         let newKeys = try crypto { () throws(CryptoError) in try VaultKeys(root: root) }
         meta["key_check"] = try crypto { () throws(CryptoError) in try newKeys.checkValue(vaultID: vaultID) }
         let count: Int = try write { db in
-            let fingerprint = try fingerprintKey(db)
-            let rewrapped = try DataKey.wrap(fingerprint, with: newKeys.keyEncryption, vaultID: vaultID, subjectID: "#fingerprint")
-            meta["fingerprint_key"] = rewrapped
+            // Logged first, while the vault-wide keys are still wrapped under the current key.
+            var event = AuditEvent(nil, .keyRotated)
+            let subjects = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subjects") ?? 0
+            event.detail = "root key rotated (\(String(decoding: meta["key_source"] ?? [], as: UTF8.self))): "
+                + "\(subjects) subject keys re-wrapped"
+            try appendAudit(db, event)
+            for name in VaultKeyName.allCases {
+                meta[name.rawValue] = try DataKey.wrap(try vaultKey(db, name), with: newKeys.keyEncryption, vaultID: vaultID,
+                                                       subjectID: name.place)
+            }
             var count = 0
             for id in try String.fetchAll(db, sql: "SELECT id FROM subjects") {
                 let subject = try openSubject(db, id: id)

@@ -23,7 +23,15 @@ extension VaultStore {
         let digest = try crypto { () throws(CryptoError) in try RuleSetDigest.hex(of: files) }
         let encoded = Self.encode(files)
         let now = Int(Date().timeIntervalSince1970)
-        let version: Int = try write { db in
+        let declassifications = RuleSet.check(files).ruleSet?.rules.flatMap { rule in
+            rule.declassifications.map { "\(rule.id): declassify \($0.label) to \($0.roles.joined(separator: ", ")) because \($0.reason)" }
+        } ?? []
+        let version: Int = try audited({ (version: Int) in
+            var event = AuditEvent(nil, .ruleSetLoaded)
+            event.detail = "version \(version), sha256 \(digest)"
+            event.reasons = declassifications
+            return event
+        }) { db in
             try db.execute(sql: "INSERT INTO rule_sets (sha256, loaded_at, files) VALUES (?, ?, ?)",
                            arguments: [digest, now, encoded])
             return Int(db.lastInsertedRowID)

@@ -9,14 +9,18 @@ struct OpenSubject {
 }
 
 extension VaultStore {
-    /// The record-fingerprint key: random per vault, wrapped under the key-encryption key (rotation rewraps it).
-    func fingerprintKey(_ db: Database) throws -> SecretKey {
-        if let data = try Data.fetchOne(db, sql: "SELECT value FROM vault_meta WHERE name = 'fingerprint_key'") {
-            return try DataKey.unwrap([UInt8](data), with: keys.keyEncryption, vaultID: vaultID, subjectID: "#fingerprint")
+    /// The record-fingerprint key.
+    func fingerprintKey(_ db: Database) throws -> SecretKey { try vaultKey(db, .fingerprint) }
+
+    /// A vault-wide key that must outlive root-key rotations: random, wrapped under the key-encryption key in
+    /// `vault_meta` (rotation re-wraps it), created on first use.
+    func vaultKey(_ db: Database, _ name: VaultKeyName) throws -> SecretKey {
+        if let data = try Data.fetchOne(db, sql: "SELECT value FROM vault_meta WHERE name = ?", arguments: [name.rawValue]) {
+            return try DataKey.unwrap([UInt8](data), with: keys.keyEncryption, vaultID: vaultID, subjectID: name.place)
         }
         let key = try SecretKey.random()
-        let wrapped = try DataKey.wrap(key, with: keys.keyEncryption, vaultID: vaultID, subjectID: "#fingerprint")
-        try db.execute(sql: "INSERT INTO vault_meta (name, value) VALUES ('fingerprint_key', ?)", arguments: [Data(wrapped)])
+        let wrapped = try DataKey.wrap(key, with: keys.keyEncryption, vaultID: vaultID, subjectID: name.place)
+        try db.execute(sql: "INSERT INTO vault_meta (name, value) VALUES (?, ?)", arguments: [name.rawValue, Data(wrapped)])
         return key
     }
 
@@ -79,7 +83,12 @@ extension VaultStore {
         guard !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw VaultError(.invalidInput, "--reason must say why the subject is erased")
         }
-        let count: Int = try write { db in
+        let count: Int = try audited({ (records: Int) in
+            var event = AuditEvent(nil, .erasure, subjectID: subjectID)
+            event.purpose = reason
+            event.detail = "crypto-shredded: data key and \(records) records destroyed"
+            return event
+        }) { db in
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subjects WHERE id = ?", arguments: [subjectID]) == 1 else {
                 throw VaultError(.notFound, "subject \(subjectID): not found")
             }
@@ -104,4 +113,19 @@ extension VaultStore {
             throw VaultError(.storage, "cannot checkpoint the vault database")
         }
     }
+}
+
+/// The vault-wide keys wrapped in `vault_meta`, stable across root-key rotations.
+enum VaultKeyName: String, CaseIterable {
+    /// Record fingerprints (duplicate detection).
+    case fingerprint = "fingerprint_key"
+    /// Seed of the Ed25519 key that signs audit checkpoints: auditors keep its public key for good.
+    case auditSeed = "audit_seed"
+    /// Audit pseudonyms: the same subject keeps its pseudonym across rotations.
+    case auditPseudonym = "audit_pseudonym_key"
+    /// Seals the free text of audit entries.
+    case auditData = "audit_data_key"
+
+    /// The associated data's subject field for the wrapped key.
+    var place: String { self == .fingerprint ? "#fingerprint" : "#" + rawValue }
 }

@@ -52,7 +52,11 @@ extension VaultStore {
         let sealedHolder = try crypto { () throws(CryptoError) in
             try Sodium.seal(Array(trimmed.utf8), key: keys.keyEncryption, associatedData: holderPlace(id).bytes)
         }
-        try write { db in
+        try audited({ _ in
+            var event = AuditEvent(nil, .tokenIssued)
+            event.detail = "token \(id), role \(role), groups \(claims.groups.joined(separator: ",")), expires \(claims.exp)"
+            return event
+        }) { db in
             try db.execute(sql: "INSERT INTO tokens (id, role, groups, issued_at, expires_at, holder) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [id, role, claims.groups.joined(separator: ","), Int(now.timeIntervalSince1970),
                                        Int(expiry.timeIntervalSince1970), Data(sealedHolder)])
@@ -65,6 +69,21 @@ extension VaultStore {
     ///
     /// - Throws: `VaultError.invalidToken` with a reason that names no data.
     public func verifyToken(_ token: String, now: Date = Date()) throws(VaultError) -> Principal {
+        do {
+            return try checkToken(token, now: now)
+        } catch {
+            // Every refused token is logged: the log names neither the token nor its holder.
+            var denial = AuditEvent(nil, .denial)
+            denial.actor = "unauthenticated"
+            denial.role = ""
+            denial.decision = "refused"
+            denial.reasons = [error.message]
+            try? write { db in try appendAudit(db, denial) }
+            throw error
+        }
+    }
+
+    private func checkToken(_ token: String, now: Date) throws(VaultError) -> Principal {
         let text = token.trimmingCharacters(in: .whitespacesAndNewlines)
         guard text.hasPrefix(Paseto.header) else {
             throw VaultError(.invalidToken, "invalid token: not a v4.public PASETO token")
@@ -91,7 +110,11 @@ extension VaultStore {
 
     /// Revokes a token: every later verification refuses it.
     public func revokeToken(_ id: String, now: Date = Date()) throws(VaultError) {
-        try write { db in
+        try audited({ _ in
+            var event = AuditEvent(nil, .tokenRevoked)
+            event.detail = "token \(id) revoked"
+            return event
+        }) { db in
             try db.execute(sql: "UPDATE tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
                            arguments: [Int(now.timeIntervalSince1970), id])
             guard db.changesCount == 1 else {

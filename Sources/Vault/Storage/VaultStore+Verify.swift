@@ -21,13 +21,21 @@ extension VaultStore {
     ///
     /// - Returns: every item that failed to authenticate (empty when the vault is sound) and the number checked.
     public func verify() throws(VaultError) -> (checked: Int, failures: [IntegrityFailure]) {
-        try read { db in
+        try audited({ (result: (checked: Int, failures: [IntegrityFailure])) in
+            var event = AuditEvent(nil, .integrityCheck)
+            event.decision = result.failures.isEmpty ? "ok" : "failed"
+            event.reasons = result.failures.map(\.description)
+            event.detail = "\(result.checked) sealed items checked"
+            return event
+        }) { db in
             var failures: [IntegrityFailure] = []
             var checked = 0
-            if let data = try Data.fetchOne(db, sql: "SELECT value FROM vault_meta WHERE name = 'fingerprint_key'") {
+            for name in VaultKeyName.allCases {
+                guard let data = try Data.fetchOne(db, sql: "SELECT value FROM vault_meta WHERE name = ?", arguments: [name.rawValue])
+                else { continue }
                 checked += 1
-                if (try? DataKey.unwrap([UInt8](data), with: keys.keyEncryption, vaultID: vaultID, subjectID: "#fingerprint")) == nil {
-                    failures.append(IntegrityFailure(item: "vault-key", id: "fingerprint_key", kind: nil))
+                if (try? DataKey.unwrap([UInt8](data), with: keys.keyEncryption, vaultID: vaultID, subjectID: name.place)) == nil {
+                    failures.append(IntegrityFailure(item: "vault-key", id: name.rawValue, kind: nil))
                 }
             }
             let subjects = try Row.fetchCursor(db, sql: """

@@ -84,7 +84,13 @@ public final class VaultStore: Sendable {
                 try db.execute(sql: "INSERT INTO vault_meta (name, value) VALUES (?, ?)", arguments: [name, Data(value)])
             }
         }
-        return VaultStore(vaultID: vaultID, directory: directory, writer: pool, keys: keys, indexBits: bits)
+        let store = VaultStore(vaultID: vaultID, directory: directory, writer: pool, keys: keys, indexBits: bits)
+        try store.audited({ _ in
+            var event = AuditEvent(nil, .vaultCreated)
+            event.detail = "key source \(String(decoding: meta["key_source"] ?? [], as: UTF8.self)), population \(population)"
+            return event
+        }) { _ in () }
+        return store
     }
 
     /// Opens an existing vault with its root key; a wrong key or passphrase is refused before anything is read.
