@@ -17,6 +17,7 @@ deps:
 # Independent checkers used by the test suite (pyseto verifies our PASETO tokens).
 test-deps: deps
 	@python3 -c "import pyseto" 2>/dev/null || python3 -m pip install --quiet pyseto
+	@python3 -c "import cryptography" 2>/dev/null || python3 -m pip install --quiet cryptography
 
 build: deps
 	$(SWIFT) build

@@ -71,6 +71,7 @@ let package = Package(
         .testTarget(
             name: "rulesctlTests",
             dependencies: ["RuleFiles", "RulesEngine"],
+            exclude: ["Fixtures"],
             swiftSettings: upcoming
         ),
     ],
