@@ -36,6 +36,7 @@ struct DemoVault {
         try showSealed(store, synthDirectory: synthDirectory, manifest: manifest)
         try await evaluate(store, asOf: manifest.asOf)
         try showTokens(store)
+        try showAudit(store)
     }
 
     /// Partners under role tokens: what each sees, and a refusal.
@@ -59,6 +60,29 @@ struct DemoVault {
         } catch let error as VaultError {
             throw Console.fail(error.message)
         }
+    }
+
+    /// The audit log: every step above left an entry; the log verifies and the checkpoint is signed.
+    private func showAudit(_ store: VaultStore) throws {
+        let entries: [AuditEntry]
+        let result: AuditVerification
+        let checkpoint: String
+        do throws(VaultError) {
+            entries = try store.auditLog(try store.consolePrincipal())
+            result = try store.verifyAudit()
+            checkpoint = try store.auditCheckpoint()
+        } catch {
+            throw Console.fail(error.message)
+        }
+        Console.out("   Audit log: \(entries.count) entries, one per operation; verify: \(result.ok ? "ok" : "FAILED"); "
+            + "\(result.checkpoints) signed checkpoints. The last partner reads:")
+        for entry in entries.filter({ $0.actor.hasPrefix("token:") }).suffix(3) {
+            Console.out("     #\(entry.seq) \(entry.role) \(entry.action) \(entry.decision)"
+                + (entry.subject.isEmpty ? "" : " subject \(entry.subject.prefix(12))…")
+                + (entry.purpose.map { " purpose \"\($0)\"" } ?? ""))
+        }
+        Console.out("   Latest checkpoint, to keep outside the vault:")
+        for line in checkpoint.split(separator: "\n", omittingEmptySubsequences: false) { Console.out("     " + line) }
     }
 
     /// Evaluates the demo vault and shows each partner what reaches it.
