@@ -18,6 +18,7 @@ deps:
 test-deps: deps
 	@python3 -c "import pyseto" 2>/dev/null || python3 -m pip install --quiet pyseto
 	@python3 -c "import cryptography" 2>/dev/null || python3 -m pip install --quiet cryptography
+	@python3 -c "import openapi_spec_validator" 2>/dev/null || python3 -m pip install --quiet openapi-spec-validator
 
 build: deps
 	$(SWIFT) build

@@ -20,6 +20,10 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // SQLite for the vault: WAL, migrations, transactions.
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The partner HTTP API (rulesctl serve), with graceful shutdown through swift-service-lifecycle.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Structured access logs (already a dependency of Hummingbird).
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // libsodium, the only cryptography library (apt: libsodium-dev).
@@ -44,10 +48,21 @@ let package = Package(
         ),
         // Realistic, deterministic synthetic partner files (rulesctl synth).
         .target(name: "Synthetic", dependencies: ["RulesEngine"], swiftSettings: upcoming),
+        // The HTTP layer: thin handlers over the vault, the OpenAPI document, errors, rate limits.
+        .target(
+            name: "VigieHTTP",
+            dependencies: [
+                "Vault", "RulesEngine", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("openapi.json")],
+            swiftSettings: upcoming
+        ),
         .executableTarget(
             name: "rulesctl",
             dependencies: [
-                "RulesEngine", "Vault", "RuleFiles", "Synthetic",
+                "RulesEngine", "Vault", "RuleFiles", "Synthetic", "VigieHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming
@@ -66,6 +81,14 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             exclude: ["Fixtures"],
+            swiftSettings: upcoming
+        ),
+        .testTarget(
+            name: "VigieHTTPTests",
+            dependencies: [
+                "VigieHTTP", "Vault", "RulesEngine", "RuleFiles",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: upcoming
         ),
         .testTarget(

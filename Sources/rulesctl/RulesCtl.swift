@@ -15,7 +15,7 @@ struct RulesCtl: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, StatusCommand.self, VerifyCommand.self, RotateKeyCommand.self, RulesCommand.self,
-            ImportCommand.self, SynthCommand.self, EvaluateCommand.self, AlertsCommand.self, SubjectCommand.self, TokenCommand.self, AuditCommand.self,
+            ImportCommand.self, SynthCommand.self, EvaluateCommand.self, AlertsCommand.self, SubjectCommand.self, TokenCommand.self, AuditCommand.self, ServeCommand.self,
             DemoCommand.self,
         ]
     )

@@ -22,8 +22,15 @@ public enum ImportFile {
         guard let text = String(data: data, encoding: .utf8) else {
             throw VaultError(.invalidInput, "\(path):1: error: the file is not UTF-8 text")
         }
+        return try validate(text, label: path, jsonLines: path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson"),
+                            kind: kind, subject: subject)
+    }
+
+    /// Validates partner data held in memory: CSV, or JSON lines (one object per line, numbered from 1).
+    static func validate(_ text: String, label path: String, jsonLines: Bool, kind: RecordShape,
+                         subject: RecordShape) throws(VaultError) -> [ImportRow] {
         var validator = RowValidator(path: path, kind: kind, subject: subject)
-        if path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson") {
+        if jsonLines {
             validator.readJSONLines(text)
         } else {
             validator.readCSV(text)

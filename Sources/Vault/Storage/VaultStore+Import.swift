@@ -33,6 +33,22 @@ extension VaultStore {
     public func importFile(_ path: String, kind: String, source: String,
                            progress: (Int, Int) -> Void = { _, _ in }) throws(VaultError) -> ImportSummary
     {
+        try importRows(kind: kind, source: source, progress: progress) { shape, subject throws(VaultError) in
+            try ImportFile.read(path, kind: shape, subject: subject)
+        }
+    }
+
+    /// Imports records sent by a partner (the HTTP API), as JSON lines of one kind, all or nothing; errors name
+    /// `label:N` with N the record's number.
+    public func importRecords(jsonLines: String, label: String, kind: String, source: String) throws(VaultError) -> ImportSummary {
+        try importRows(kind: kind, source: source) { shape, subject throws(VaultError) in
+            try ImportFile.validate(jsonLines, label: label, jsonLines: true, kind: shape, subject: subject)
+        }
+    }
+
+    private func importRows(kind: String, source: String, progress: (Int, Int) -> Void = { _, _ in },
+                            rows readRows: (RecordShape, RecordShape) throws(VaultError) -> [ImportRow]) throws(VaultError) -> ImportSummary
+    {
         let (_, ruleSet) = try checkedRuleSet()
         guard let shape = ruleSet.kinds[kind] else {
             let hint = Suggestion.closest(to: kind, in: ruleSet.kinds.keys).map { "; did you mean '\($0)'?" } ?? ""
@@ -44,7 +60,7 @@ extension VaultStore {
         guard role.contributes.contains(kind) else {
             throw VaultError(.forbidden, "forbidden: role '\(source)' does not contribute kind '\(kind)' (policy)")
         }
-        let rows = try ImportFile.read(path, kind: shape, subject: ruleSet.subject)
+        let rows = try readRows(shape, ruleSet.subject)
         var indexes: [[UInt8]] = []
         indexes.reserveCapacity(rows.count)
         for row in rows {

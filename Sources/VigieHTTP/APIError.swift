@@ -1,0 +1,58 @@
+public import Hummingbird
+import Foundation
+import Vault
+
+/// An API error: `{"error": {"code": "...", "message": "..."}}` with its status; never a stack trace, a token,
+/// SQL or personal data.
+public struct APIError: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let message: String
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+        self.status = status
+        self.code = code
+        self.message = message
+    }
+
+    /// The vault's refusals and failures, as HTTP.
+    init(_ error: VaultError) {
+        switch error.code {
+        case .invalidToken: self.init(.unauthorized, code: "invalid_token", error.message)
+        case .forbidden: self.init(.forbidden, code: "forbidden", error.message)
+        case .notPermitted: self.init(.forbidden, code: "not_permitted", error.message)
+        case .notFound: self.init(.notFound, code: "not_found", error.message)
+        case .invalidInput: self.init(.unprocessableContent, code: "invalid_input", error.message)
+        case .noRuleSet: self.init(.serviceUnavailable, code: "no_rule_set", error.message)
+        default: self.init(.internalServerError, code: error.code.rawValue, "the vault could not serve the request")
+        }
+    }
+
+    /// Any error of a handler: the vault's mapped, ours kept, anything else a 500 that says nothing more.
+    init(_ error: any Error) {
+        switch error {
+        case let api as APIError: self = api
+        case let vault as VaultError: self.init(vault)
+        default: self.init(.internalServerError, code: "internal", "the request could not be served")
+        }
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(ErrorBody(error: .init(code: code, message: message)))) ?? Data()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// `{"error": {"code", "message"}}`.
+private struct ErrorBody: Encodable {
+    struct Detail: Encodable {
+        let code: String
+        let message: String
+    }
+
+    let error: Detail
+}

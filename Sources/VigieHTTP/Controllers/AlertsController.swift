@@ -1,0 +1,61 @@
+import Foundation
+import Hummingbird
+import RulesEngine
+import Vault
+
+/// `GET /v1/alerts`, `POST /v1/alerts/{id}/ack`, `POST /v1/alerts/{id}/close`.
+struct AlertsController {
+    let store: VaultStore
+
+    struct Transition: Decodable {
+        let outcome: String?
+        let comment: String?
+    }
+
+    func addRoutes(to router: Router<VaultRequestContext>) {
+        router.get("/v1/alerts") { request, context -> JSONBody<[String: [StoredAlert]]> in
+            let principal = try context.requirePrincipal()
+            let status = try request.uri.queryParameters["status"].map { text -> AlertStatus in
+                guard let status = AlertStatus(rawValue: String(text)) else {
+                    throw APIError(.badRequest, code: "bad_request", "status must be open, acknowledged or closed")
+                }
+                return status
+            }
+            do {
+                return JSONBody(["alerts": try store.alerts(for: principal, status: status)])
+            } catch {
+                throw APIError(error)
+            }
+        }
+        router.post("/v1/alerts/:id/ack") { request, context -> JSONBody<[String: String]> in
+            try await transition(request, context, to: .acknowledged)
+        }
+        router.post("/v1/alerts/:id/close") { request, context -> JSONBody<[String: String]> in
+            try await transition(request, context, to: .closed)
+        }
+    }
+
+    private func transition(_ request: Request, _ context: VaultRequestContext, to status: AlertStatus) async throws -> JSONBody<[String: String]> {
+        let principal = try context.requirePrincipal()
+        let id = try context.parameters.require("id")
+        let body = try await request.decode(as: Transition.self, context: context)
+        var outcome: AlertOutcome?
+        if let text = body.outcome {
+            guard let value = AlertOutcome(rawValue: text) else {
+                throw APIError(.badRequest, code: "bad_request",
+                               "outcome must be one of \(AlertOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            outcome = value
+        }
+        do {
+            // Only a partner the alert is addressed to (in its groups) may move it along.
+            guard try store.alerts(for: principal).contains(where: { $0.id == id }) else {
+                throw APIError(.notFound, code: "not_found", "alert \(id): not found")
+            }
+            try store.transition(alert: id, to: status, actor: principal.actor, outcome: outcome, comment: body.comment)
+        } catch let error as VaultError {
+            throw APIError(error)
+        }
+        return JSONBody(["id": id, "status": status.rawValue])
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import RulesEngine
+import Vault
+
+/// `GET /v1/audit/entries`, `/v1/audit/checkpoint`, `/v1/audit/proof` — auditor role only.
+struct AuditController {
+    let store: VaultStore
+
+    struct Proof: Encodable {
+        let leaf_index: Int?
+        let tree_size: Int?
+        let leaf_hash: String?
+        let root: String?
+        let size1: Int?
+        let size2: Int?
+        let proof: [String]
+    }
+
+    func addRoutes(to router: Router<VaultRequestContext>) {
+        router.get("/v1/audit/entries") { request, context -> JSONBody<[String: [AuditEntry]]> in
+            let principal = try context.requirePrincipal()
+            let since = request.uri.queryParameters["since"].flatMap { Int(String($0)) } ?? 1
+            do {
+                return JSONBody(["entries": try store.auditLog(principal, since: since)])
+            } catch {
+                throw APIError(error)
+            }
+        }
+        router.get("/v1/audit/checkpoint") { _, context -> Response in
+            try requireAuditor(context)
+            do {
+                var headers = HTTPFields()
+                headers[.contentType] = "text/plain; charset=utf-8"
+                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try store.auditCheckpoint())))
+            } catch {
+                throw APIError(error)
+            }
+        }
+        router.get("/v1/audit/proof") { request, context -> JSONBody<Proof> in
+            try requireAuditor(context)
+            let query = request.uri.queryParameters
+            func int(_ name: String) -> Int? { query[Substring(name)].flatMap { Int(String($0)) } }
+            func b64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+            do {
+                if let entry = int("entry") {
+                    let proof = try store.auditInclusionProof(entry: entry, size: int("size"))
+                    return JSONBody(Proof(leaf_index: proof.leafIndex, tree_size: proof.treeSize, leaf_hash: b64(proof.leafHash),
+                                          root: b64(proof.root), size1: nil, size2: nil, proof: proof.proof.map(b64)))
+                }
+                guard let from = int("from"), let to = int("to") else {
+                    throw APIError(.badRequest, code: "bad_request", "give entry (and size), or from and to")
+                }
+                let proof = try store.auditConsistencyProof(from: from, to: to)
+                return JSONBody(Proof(leaf_index: nil, tree_size: nil, leaf_hash: nil, root: nil, size1: from, size2: to,
+                                      proof: proof.map(b64)))
+            } catch let error as VaultError {
+                throw APIError(error)
+            }
+        }
+    }
+
+    private func requireAuditor(_ context: VaultRequestContext) throws {
+        let principal = try context.requirePrincipal()
+        guard let (_, ruleSet) = try? store.checkedRuleSet(), ruleSet.roles[principal.role]?.audits == true else {
+            throw APIError(.forbidden, code: "forbidden", "forbidden: role '\(principal.role)' does not audit (policy: audits)")
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Vault
+
+/// `POST /v1/records`: a partner contributes records of a kind its role may contribute; same validation as
+/// `import`, all or nothing.
+struct RecordsController {
+    let store: VaultStore
+
+    func addRoutes(to router: Router<VaultRequestContext>) {
+        router.post("/v1/records") { request, context -> JSONBody<ImportSummary> in
+            let principal = try context.requirePrincipal()
+            let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+            guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any],
+                let kind = object["kind"] as? String, let records = object["records"] as? [[String: Any]]
+            else {
+                throw APIError(.badRequest, code: "bad_request", "the body must be {\"kind\": K, \"records\": [{…}, …]}")
+            }
+            let lines = try records.map { record -> String in
+                let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
+                return String(decoding: data, as: UTF8.self)
+            }.joined(separator: "\n")
+            do {
+                return JSONBody(try store.importRecords(jsonLines: lines + "\n", label: "record", kind: kind, source: principal.role))
+            } catch {
+                throw APIError(error)
+            }
+        }
+    }
+}
+
+extension Data {
+    init(buffer: ByteBuffer) {
+        self.init(buffer.readableBytesView)
+    }
+}

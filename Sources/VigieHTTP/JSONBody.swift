@@ -1,0 +1,17 @@
+import Foundation
+import Hummingbird
+
+/// A JSON response with sorted keys.
+struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator, Sendable {
+    let value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+    }
+}

@@ -1,0 +1,275 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import RuleFiles
+import RulesEngine
+import Testing
+import Vault
+import VigieHTTP
+
+/// The partner API through Hummingbird's router test client: every route's success and refusal paths.
+@Suite struct APITests {
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    final class Fixture: @unchecked Sendable {
+        // SAFETY (@unchecked Sendable): set once in init, read-only afterwards.
+        let root: URL
+        let store: VaultStore
+        let school: String
+        let bailleur: String
+        let auditor: String
+        let police: String
+
+        init() async throws {
+            root = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-api-\(UUID().uuidString)")
+            store = try VaultStore.create(directory: root.appendingPathComponent("vault").path,
+                                          key: .keyFile(root.appendingPathComponent("k").path), environment: [:])
+            _ = try store.loadRuleSet(try RuleDirectory.sources(in: APITests.packageRoot.appendingPathComponent("Rules").path))
+            let csv = root.appendingPathComponent("a.csv").path
+            try "nom,prenom,naissance,date,demi_journee,justifiee\n"
+                .appending((6...9).map { "Dupont,Emilie,2012-03-01,2025-10-0\($0),matin,false\n" }.joined())
+                .write(toFile: csv, atomically: true, encoding: .utf8)
+            _ = try store.importFile(csv, kind: "absence", source: "education_nationale")
+            _ = try await store.evaluate(asOf: Day(iso: "2025-10-20")!)
+            let vault = store
+            func token(_ role: String, _ groups: [String] = ["prevention_jeunesse"]) throws -> String {
+                try vault.issueToken(role: role, groups: groups, holder: "test", lifetime: 3_600).token
+            }
+            school = try token("education_nationale")
+            bailleur = try token("bailleur")
+            auditor = try token("auditeur", [])
+            police = try token("police_municipale")
+        }
+
+        deinit { try? FileManager.default.removeItem(at: root) }
+    }
+
+    private func app(_ fixture: Fixture, rate: Int = 1_000) -> some ApplicationProtocol {
+        Application(router: VigieAPI.router(store: fixture.store, requestsPerSecond: rate))
+    }
+
+    private func bearer(_ token: String) -> HTTPFields {
+        var headers = HTTPFields()
+        headers[.authorization] = "Bearer " + token
+        headers[.contentType] = "application/json"
+        return headers
+    }
+
+    private func json(_ buffer: ByteBuffer) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView)) as? [String: Any]) ?? [:]
+    }
+
+    private func errorCode(_ buffer: ByteBuffer) -> String? {
+        (json(buffer)["error"] as? [String: Any])?["code"] as? String
+    }
+
+    @Test func everyRouteIsInTheOpenAPIDocumentAndViceVersa() throws {
+        let document = try #require(try JSONSerialization.jsonObject(with: VigieAPI.openAPIDocument) as? [String: Any])
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var documented: Set<String> = []
+        for (path, operations) in paths {
+            for method in operations.keys { documented.insert("\(method.uppercased()) \(path)") }
+        }
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-routes-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let store = try VaultStore.create(directory: root.appendingPathComponent("v").path,
+                                          key: .keyFile(root.appendingPathComponent("k").path), environment: [:])
+        let routed = Set(VigieAPI.router(store: store).routes.map { route in
+            let path = route.path.description.split(separator: "/").map { $0.hasPrefix(":") ? "{\($0.dropFirst())}" : String($0) }
+            return "\(route.method.rawValue) /" + path.joined(separator: "/")
+        })
+        #expect(routed == documented)
+        #expect(routed.count == 11)
+    }
+
+    @Test func authenticationAndLimits() async throws {
+        let fixture = try await Fixture()
+        try await app(fixture).test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/openapi.json", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(json(response.body)["openapi"] as? String == "3.1.0")
+            }
+            try await client.execute(uri: "/v1/alerts", method: .get) { response in
+                #expect(response.status == .unauthorized)
+                #expect(errorCode(response.body) == "unauthorized")
+            }
+            var forged = Array(fixture.school)
+            forged[forged.count - 4] = forged[forged.count - 4] == "a" ? "b" : "a"
+            try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(String(forged))) { response in
+                #expect(response.status == .unauthorized)
+                #expect(errorCode(response.body) == "invalid_token")
+            }
+            try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.bailleur)) { response in
+                #expect(response.status == .ok)
+                #expect((json(response.body)["alerts"] as? [Any])?.isEmpty == true)
+            }
+            let big = ByteBuffer(repeating: UInt8(ascii: "a"), count: 3 * 1_000_000)
+            try await client.execute(uri: "/v1/records", method: .post, headers: bearer(fixture.school), body: big) { response in
+                #expect(response.status == .contentTooLarge)
+                #expect(errorCode(response.body) == "body_too_large")
+            }
+            try await client.execute(uri: "/v1/subjects/search", method: .post, headers: bearer(fixture.school),
+                                     body: ByteBuffer(string: "{not json")) { response in
+                #expect(response.status == .badRequest)
+                #expect(errorCode(response.body) == "bad_request")
+                #expect(!String(buffer: response.body).contains("Swift"))
+            }
+            try await client.execute(uri: "/v1/nope", method: .get, headers: bearer(fixture.school)) { response in
+                #expect(response.status == .notFound)
+            }
+            // The server survived all of it.
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test func tooManyRequestsPerToken() async throws {
+        let fixture = try await Fixture()
+        try await app(fixture, rate: 3).test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<6 {
+                statuses.append(try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.bailleur)) { $0.status })
+            }
+            #expect(statuses.contains(.tooManyRequests))
+            #expect(statuses.first == .ok)
+        }
+    }
+
+    @Test func alertsAckAndClose() async throws {
+        let fixture = try await Fixture()
+        try await app(fixture).test(.router) { client in
+            let id: String = try await client.execute(uri: "/v1/alerts?status=open", method: .get, headers: bearer(fixture.school)) { response in
+                let alerts = json(response.body)["alerts"] as? [[String: Any]] ?? []
+                #expect(alerts.map { $0["rule"] as? String } == ["ABS-4DJ"])
+                return alerts.first?["id"] as? String ?? ""
+            }
+            try await client.execute(uri: "/v1/alerts?status=maybe", method: .get, headers: bearer(fixture.school)) {
+                #expect($0.status == .badRequest)
+            }
+            // A role the alert is not addressed to cannot move it.
+            try await client.execute(uri: "/v1/alerts/\(id)/ack", method: .post, headers: bearer(fixture.police),
+                                     body: ByteBuffer(string: "{}")) { #expect($0.status == .notFound) }
+            try await client.execute(uri: "/v1/alerts/\(id)/ack", method: .post, headers: bearer(fixture.school),
+                                     body: ByteBuffer(string: #"{"comment": "CPE informé"}"#)) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/v1/alerts/\(id)/close", method: .post, headers: bearer(fixture.school),
+                                     body: ByteBuffer(string: #"{"outcome": "bof"}"#)) { #expect($0.status == .badRequest) }
+            try await client.execute(uri: "/v1/alerts/\(id)/close", method: .post, headers: bearer(fixture.school),
+                                     body: ByteBuffer(string: #"{"outcome": "orientation"}"#)) { response in
+                #expect(response.status == .ok)
+                #expect(json(response.body)["status"] as? String == "closed")
+            }
+            try await client.execute(uri: "/v1/alerts/\(id)/close", method: .post, headers: bearer(fixture.school),
+                                     body: ByteBuffer(string: #"{"outcome": "orientation"}"#)) { #expect($0.status == .unprocessableContent) }
+        }
+    }
+
+    @Test func subjectsSearchAndShow() async throws {
+        let fixture = try await Fixture()
+        try await app(fixture).test(.router) { client in
+            let search = #"{"nom": "DUPONT", "prenom": "émilie", "naissance": "2012-03-01", "purpose": "assiduité"}"#
+            let id: String = try await client.execute(uri: "/v1/subjects/search", method: .post, headers: bearer(fixture.school),
+                                                      body: ByteBuffer(string: search)) { response in
+                #expect(response.status == .ok)
+                let matches = json(response.body)["matches"] as? [[String: String]] ?? []
+                #expect(matches.first?["nom"] == "Dupont")
+                return matches.first?["id"] ?? ""
+            }
+            let noPurpose = #"{"nom": "DUPONT", "prenom": "émilie", "naissance": "2012-03-01", "purpose": " "}"#
+            try await client.execute(uri: "/v1/subjects/search", method: .post, headers: bearer(fixture.school),
+                                     body: ByteBuffer(string: noPurpose)) { response in
+                #expect(response.status == .forbidden)
+                #expect(errorCode(response.body) == "forbidden")
+            }
+            try await client.execute(uri: "/v1/subjects/\(id)?purpose=assiduit%C3%A9", method: .get, headers: bearer(fixture.school)) { response in
+                #expect(response.status == .ok)
+                #expect((json(response.body)["records"] as? [Any])?.count == 4)
+            }
+            try await client.execute(uri: "/v1/subjects/\(id)", method: .get, headers: bearer(fixture.school)) {
+                #expect($0.status == .badRequest)
+            }
+            try await client.execute(uri: "/v1/subjects/\(id)?purpose=verification", method: .get, headers: bearer(fixture.bailleur)) { response in
+                #expect(response.status == .forbidden)
+                #expect(errorCode(response.body) == "not_permitted")
+                #expect(!String(buffer: response.body).contains("Dupont"))
+            }
+            try await client.execute(uri: "/v1/subjects/\(String(repeating: "0", count: 32))?purpose=x", method: .get,
+                                     headers: bearer(fixture.school)) { #expect($0.status == .notFound) }
+        }
+    }
+
+    @Test func recordsAreContributedAllOrNothing() async throws {
+        let fixture = try await Fixture()
+        try await app(fixture).test(.router) { client in
+            let bad = #"{"kind": "absence", "records": [{"nom": "Martin", "prenom": "Lucas", "naissance": "2011-02-02", "date": "2025-10-07", "demi_journee": "matin", "justifiee": false}, {"nom": "Petit", "prenom": "Ines", "naissance": "2011-02-02", "date": "2025-10-07", "demi_journee": "soir", "justifiee": false}]}"#
+            try await client.execute(uri: "/v1/records", method: .post, headers: bearer(fixture.school), body: ByteBuffer(string: bad)) { response in
+                #expect(response.status == .unprocessableContent)
+                let message = ((json(response.body)["error"] as? [String: Any])?["message"] as? String) ?? ""
+                #expect(message.contains("record:2: error: field 'demi_journee'"))
+                #expect(!message.contains("Petit"))
+            }
+            #expect(try fixture.store.status().subjects == 1)
+            let good = bad.replacingOccurrences(of: "\"soir\"", with: "\"apres_midi\"")
+            try await client.execute(uri: "/v1/records", method: .post, headers: bearer(fixture.school), body: ByteBuffer(string: good)) { response in
+                #expect(response.status == .ok)
+                #expect(json(response.body)["records_stored"] as? Int == 2)
+            }
+            try await client.execute(uri: "/v1/records", method: .post, headers: bearer(fixture.bailleur), body: ByteBuffer(string: good)) { response in
+                #expect(response.status == .forbidden)
+            }
+            try await client.execute(uri: "/v1/records", method: .post, headers: bearer(fixture.school),
+                                     body: ByteBuffer(string: #"{"records": []}"#)) { #expect($0.status == .badRequest) }
+        }
+    }
+
+    @Test func auditRoutesAreForAuditorsOnly() async throws {
+        let fixture = try await Fixture()
+        try await app(fixture).test(.router) { client in
+            try await client.execute(uri: "/v1/audit/entries", method: .get, headers: bearer(fixture.auditor)) { response in
+                #expect(response.status == .ok)
+                #expect(((json(response.body)["entries"] as? [Any])?.count ?? 0) > 3)
+            }
+            try await client.execute(uri: "/v1/audit/checkpoint", method: .get, headers: bearer(fixture.auditor)) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body).hasPrefix("vigie.local/"))
+            }
+            try await client.execute(uri: "/v1/audit/proof?entry=2", method: .get, headers: bearer(fixture.auditor)) { response in
+                #expect(response.status == .ok)
+                #expect(json(response.body)["leaf_index"] as? Int == 1)
+            }
+            try await client.execute(uri: "/v1/audit/proof?from=1&to=3", method: .get, headers: bearer(fixture.auditor)) { response in
+                #expect(response.status == .ok)
+                #expect(json(response.body)["size2"] as? Int == 3)
+            }
+            try await client.execute(uri: "/v1/audit/proof", method: .get, headers: bearer(fixture.auditor)) { #expect($0.status == .badRequest) }
+            for uri in ["/v1/audit/entries", "/v1/audit/checkpoint", "/v1/audit/proof?entry=1"] {
+                try await client.execute(uri: uri, method: .get, headers: bearer(fixture.school)) { #expect($0.status == .forbidden) }
+            }
+        }
+    }
+}
+
+/// The OpenAPI document validates with openapi-spec-validator (installed by `make test`).
+@Suite struct OpenAPIDocumentTests {
+    @Test func documentValidates() throws {
+        let path = APITests.packageRoot.appendingPathComponent("Sources/VigieHTTP/openapi.json").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", """
+            import json, sys
+            from openapi_spec_validator import validate
+            validate(json.load(open(sys.argv[1])))
+            print("valid")
+            """, path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(output == "valid\n")
+        // And it is the very document the server serves.
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == VigieAPI.openAPIDocument)
+    }
+}
