@@ -11,11 +11,12 @@ public enum VigieAPI {
     }
 
     /// The router with every route and middleware.
-    public static func router(store: VaultStore, requestsPerSecond: Int = 50) -> Router<VaultRequestContext> {
+    public static func router(store: VaultStore,
+                              limiter: RateLimiter = RateLimiter(limit: 50)) -> Router<VaultRequestContext> {
         let router = Router(context: VaultRequestContext.self)
         router.add(middleware: AccessLogMiddleware())
         router.add(middleware: TokenAuthMiddleware(store: store))
-        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(perSecond: requestsPerSecond)))
+        router.add(middleware: RateLimitMiddleware(limiter: limiter))
         router.get("/healthz") { _, _ -> JSONBody<[String: String]> in JSONBody(["status": "ok"]) }
         router.get("/openapi.json") { _, _ -> Response in
             var headers = HTTPFields()
@@ -35,7 +36,7 @@ public enum VigieAPI {
                                    requestsPerSecond: Int = 50) -> some ApplicationProtocol {
         var logger = Logger(label: "vigie.http")
         logger.logLevel = .info
-        return Application(router: router(store: store, requestsPerSecond: requestsPerSecond),
+        return Application(router: router(store: store, limiter: RateLimiter(limit: requestsPerSecond)),
                            configuration: .init(address: .hostname(host, port: port), serverName: "vigie"),
                            logger: logger)
     }

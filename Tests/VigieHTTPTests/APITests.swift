@@ -45,8 +45,8 @@ import VigieHTTP
         deinit { try? FileManager.default.removeItem(at: root) }
     }
 
-    private func app(_ fixture: Fixture, rate: Int = 1_000) -> some ApplicationProtocol {
-        Application(router: VigieAPI.router(store: fixture.store, requestsPerSecond: rate))
+    private func app(_ fixture: Fixture, limiter: RateLimiter = RateLimiter(limit: 1_000_000)) -> some ApplicationProtocol {
+        Application(router: VigieAPI.router(store: fixture.store, limiter: limiter))
     }
 
     private func bearer(_ token: String) -> HTTPFields {
@@ -127,13 +127,31 @@ import VigieHTTP
 
     @Test func tooManyRequestsPerToken() async throws {
         let fixture = try await Fixture()
-        try await app(fixture, rate: 3).test(.router) { client in
+        // A fixed clock: the window cannot roll over during the test, however slow the machine.
+        let clock = TestClock(seconds: 1_000)
+        try await app(fixture, limiter: RateLimiter(limit: 3, seconds: 60, clock: { clock.seconds })).test(.router) { client in
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<6 {
                 statuses.append(try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.bailleur)) { $0.status })
             }
-            #expect(statuses.contains(.tooManyRequests))
-            #expect(statuses.first == .ok)
+            #expect(statuses.prefix(3).allSatisfy { $0 == .ok })
+            #expect(statuses.dropFirst(3).allSatisfy { $0 == .tooManyRequests })
+            // Another token is not affected.
+            try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.school)) { #expect($0.status == .ok) }
+            // The next window lets the first token through again.
+            clock.seconds += 60
+            try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.bailleur)) { #expect($0.status == .ok) }
+        }
+    }
+
+    /// A settable clock for the rate limiter.
+    private final class TestClock: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value: Int
+        init(seconds: Int) { value = seconds }
+        var seconds: Int {
+            get { lock.withLock { value } }
+            set { lock.withLock { value = newValue } }
         }
     }
 
