@@ -63,6 +63,8 @@ let package = Package(
             dependencies: [
                 "RulesEngine", "Vault", "RuleFiles", "Synthetic", "VigieHTTP",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // The benchmark's plaintext baseline (rulesctl bench).
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: upcoming

@@ -43,20 +43,56 @@ public struct SyntheticData {
     ///
     /// - Returns: the manifest.
     public func write(to directory: String) throws -> Manifest {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var random = SplitMix64(seed: seed)
         var tables: [String: CSVTable] = [:]
-        for kind in ruleSet.kinds.values {
-            let subjectColumns = ["nom", "prenom", "naissance"] + (ruleSet.subject.field(named: "etablissement") != nil ? ["etablissement"] : [])
-            tables[kind.name] = CSVTable(columns: subjectColumns + kind.fields.map(\.name))
+        for kind in ruleSet.kinds.values { tables[kind.name] = table(for: kind) }
+        forEachPerson { person, rows in
+            for (kind, fields) in rows { tables[kind]?.append(person.identity.merging(fields) { a, _ in a }) }
         }
+        return try write(tables, asOf: story.asOf, to: directory)
+    }
+
+    /// Writes one more school day after the data `write(to:)` makes: absences dated `day` for a `share` of the
+    /// same young people (pupils under 17, as in the main data), into `absence.csv` and `manifest.json` in
+    /// `directory`. The identities are those of the main data, so the rows go to existing subjects.
+    ///
+    /// - Returns: the manifest, whose `as_of` is `day`.
+    public func writeDay(_ day: Day, share: Double, to directory: String) throws -> Manifest {
+        guard let kind = ruleSet.kinds["absence"] else { return try write([:], asOf: day, to: directory) }
+        var daily = SplitMix64(seed: seed ^ UInt64(truncatingIfNeeded: day.ordinal))
+        var table = table(for: kind)
+        forEachPerson { person, _ in
+            guard day.age(bornOn: person.birth) < 17, daily.chance(share) else { return }
+            let justified = daily.chance(0.5)
+            var fields = ["date": day.description, "demi_journee": daily.pick(["matin", "apres_midi"]),
+                          "justifiee": justified ? "true" : "false"]
+            if justified { fields["motif"] = "maladie" }
+            table.append(person.identity.merging(complete(fields, kind: kind, &daily)) { a, _ in a })
+        }
+        return try write(["absence": table], asOf: day, to: directory)
+    }
+
+    /// Every person of the data with their completed rows (kind name, fields), kinds in name order so that the
+    /// same seed draws the same values.
+    private func forEachPerson(_ body: (SyntheticPerson, [(String, [String: String])]) -> Void) {
+        var random = SplitMix64(seed: seed)
         for number in 0..<subjects {
             let person = story.person(number: number, using: &random)
-            for (kindName, rows) in person.records {
-                guard let kind = ruleSet.kinds[kindName] else { continue }
-                for row in rows { tables[kindName]?.append(person.identity.merging(complete(row, kind: kind, &random)) { a, _ in a }) }
+            var rows: [(String, [String: String])] = []
+            for name in person.records.keys.sorted() {
+                guard let kind = ruleSet.kinds[name] else { continue }
+                for row in person.records[name] ?? [] { rows.append((name, complete(row, kind: kind, &random))) }
             }
+            body(person, rows)
         }
+    }
+
+    private func table(for kind: RecordShape) -> CSVTable {
+        let subjectColumns = ["nom", "prenom", "naissance"] + (ruleSet.subject.field(named: "etablissement") != nil ? ["etablissement"] : [])
+        return CSVTable(columns: subjectColumns + kind.fields.map(\.name))
+    }
+
+    private func write(_ tables: [String: CSVTable], asOf: Day, to directory: String) throws -> Manifest {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var files: [Manifest.File] = []
         for name in tables.keys.sorted() {
             guard let table = tables[name], table.rowCount > 0 else { continue }
@@ -64,7 +100,7 @@ public struct SyntheticData {
             try table.text.write(toFile: directory + "/" + path, atomically: true, encoding: .utf8)
             files.append(Manifest.File(kind: name, source: source(for: name), path: path))
         }
-        let manifest = Manifest(asOf: story.asOf.description, files: files)
+        let manifest = Manifest(asOf: asOf.description, files: files)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(manifest).write(to: URL(fileURLWithPath: directory + "/manifest.json"))

@@ -16,6 +16,7 @@ struct RulesCtl: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, StatusCommand.self, VerifyCommand.self, RotateKeyCommand.self, RulesCommand.self,
             ImportCommand.self, SynthCommand.self, EvaluateCommand.self, AlertsCommand.self, SubjectCommand.self, TokenCommand.self, AuditCommand.self, ServeCommand.self,
+            BenchCommand.self,
             DemoCommand.self,
         ]
     )

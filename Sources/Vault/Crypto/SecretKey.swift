@@ -1,13 +1,19 @@
-/// A 32-byte secret key in locked memory, zeroed when released. Its bytes are reachable only through
-/// `withUnsafeBytes`; it is not `Codable` and its description is redacted.
+/// A 32-byte secret key in locked memory (a `LockedSlab` slot), zeroed when released. Its bytes are reachable
+/// only through `withUnsafeBytes`; it is not `Codable` and its description is redacted.
 final class SecretKey: @unchecked Sendable, CustomStringConvertible {
     // SAFETY (@unchecked Sendable): the buffer is written once in `init` and only read afterwards.
+    private let slot: UnsafeMutableRawBufferPointer
     private let buffer: UnsafeMutableRawBufferPointer
 
     private init(count: Int) {
-        buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
-        buffer.initializeMemory(as: UInt8.self, repeating: 0)
-        Sodium.lock(buffer)
+        if count <= LockedSlab.slotSize {
+            slot = LockedSlab.allocate()
+        } else {
+            slot = UnsafeMutableRawBufferPointer.allocate(byteCount: count, alignment: 16)
+            slot.initializeMemory(as: UInt8.self, repeating: 0)
+            Sodium.lock(slot)
+        }
+        buffer = UnsafeMutableRawBufferPointer(rebasing: slot[0..<count])
     }
 
     /// A key whose bytes `fill` writes; fails if `fill` returns false.
@@ -36,9 +42,13 @@ final class SecretKey: @unchecked Sendable, CustomStringConvertible {
     }
 
     deinit {
-        Sodium.unlock(buffer)
-        Sodium.zero(buffer)
-        buffer.deallocate()
+        if slot.count == LockedSlab.slotSize {
+            LockedSlab.release(slot)
+        } else {
+            Sodium.unlock(slot)
+            Sodium.zero(slot)
+            slot.deallocate()
+        }
     }
 
     /// Calls `body` with the key's bytes; they must not escape.

@@ -3,10 +3,13 @@ public import RulesEngine
 
 /// One row of a partner file, validated against the schema: the subject's fields and the record's fields, each
 /// value in its canonical text form (dates `YYYY-MM-DD`, booleans `true`/`false`).
-struct ImportRow {
-    let line: Int
-    let subject: [String: String]
-    let fields: [String: String]
+public struct ImportRow: Sendable {
+    /// Its line in the file.
+    public let line: Int
+    /// The subject's fields (identity and others).
+    public let subject: [String: String]
+    /// The record's fields.
+    public let fields: [String: String]
 }
 
 /// Reads and validates a partner file for one kind, CSV (header = line 1) or JSON lines (`.jsonl`, `.ndjson`).
@@ -15,7 +18,8 @@ struct ImportRow {
 public enum ImportFile {
     static let maxReportedErrors = 50
 
-    static func read(_ path: String, kind: RecordShape, subject: RecordShape) throws(VaultError) -> [ImportRow] {
+    /// Reads and validates a partner file, as `VaultStore.importFile` does before sealing anything.
+    public static func read(_ path: String, kind: RecordShape, subject: RecordShape) throws(VaultError) -> [ImportRow] {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw VaultError(.invalidInput, "\(path): cannot read the file")
         }

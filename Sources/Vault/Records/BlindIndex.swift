@@ -8,6 +8,7 @@ package enum BlindIndex {
 
     /// Case, accents, hyphens, apostrophes and runs of spaces folded: "  Émilie-Anne " → "emilie anne".
     package static func normalise(_ value: String) -> String {
+        if value.utf8.allSatisfy({ $0 < 0x80 }) { return normaliseASCII(value) }
         let decomposed = value.decomposedStringWithCanonicalMapping.lowercased()
         var folded = ""
         var pendingSpace = false
@@ -26,6 +27,33 @@ package enum BlindIndex {
         return folded
     }
 
+    /// The same folding for ASCII text, byte by byte (most names): no decomposition, no combining marks.
+    private static func normaliseASCII(_ value: String) -> String {
+        var folded: [UInt8] = []
+        folded.reserveCapacity(value.utf8.count)
+        var pendingSpace = false
+        for byte in value.utf8 {
+            switch byte {
+            case 0x09...0x0D, 0x20, UInt8(ascii: "-"), UInt8(ascii: "'"), UInt8(ascii: "_"), UInt8(ascii: "."):
+                pendingSpace = !folded.isEmpty
+                continue
+            default:
+                break
+            }
+            if pendingSpace {
+                folded.append(0x20)
+                pendingSpace = false
+            }
+            folded.append((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte)
+        }
+        return String(decoding: folded, as: UTF8.self)
+    }
+
+    /// The normalised identity fields, in `identityFields` order: two rows are the same person when these match.
+    static func identityKey(_ identity: [String: String]) -> [String] {
+        identityFields.map { normalise(identity[$0] ?? "") }
+    }
+
     /// Bits kept so that, in a population of `population` subjects, a lookup expects between 2 and √population
     /// coincidental matches: the largest b with population / 2^b ≥ 2 (100 000 subjects: 15 bits, about 3
     /// candidates per lookup).
@@ -38,7 +66,12 @@ package enum BlindIndex {
 
     /// The truncated index of the identity values (missing values index as empty strings).
     static func value(of identity: [String: String], key: SecretKey, bits: Int) throws(CryptoError) -> [UInt8] {
-        let message = "vigie-bidx-v1|identity|" + identityFields.map { normalise(identity[$0] ?? "") }.joined(separator: "\u{1F}")
+        try value(ofKey: identityKey(identity), key: key, bits: bits)
+    }
+
+    /// The truncated index of an identity key (`identityKey`).
+    static func value(ofKey identityKey: [String], key: SecretKey, bits: Int) throws(CryptoError) -> [UInt8] {
+        let message = "vigie-bidx-v1|identity|" + identityKey.joined(separator: "\u{1F}")
         let full = try Sodium.keyedHash(Array(message.utf8), key: key, length: 32)
         let bytes = (bits + 7) / 8
         var truncated = Array(full.prefix(bytes))
@@ -49,6 +82,6 @@ package enum BlindIndex {
 
     /// Whether two identities are the same person: every identity field equal after normalisation.
     static func sameIdentity(_ a: [String: String], _ b: [String: String]) -> Bool {
-        identityFields.allSatisfy { normalise(a[$0] ?? "") == normalise(b[$0] ?? "") }
+        identityKey(a) == identityKey(b)
     }
 }

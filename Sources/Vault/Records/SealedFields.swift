@@ -14,17 +14,13 @@ enum SealedFields {
     static func open(_ sealed: [UInt8], key: SecretKey, at place: AssociatedData) throws(CryptoError) -> [String: String] {
         var plaintext = try Sodium.open(sealed, key: key, associatedData: place.bytes)
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
+        if let fields = FlatJSON.decode(plaintext) { return fields }
         guard let object = try? JSONSerialization.jsonObject(with: Data(plaintext)) as? [String: String] else {
             throw .authenticationFailed
         }
         return object
     }
 
-    /// The canonical encoding: JSON with sorted keys.
-    static func encode(_ fields: [String: String]) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // INVARIANT: a [String: String] always encodes.
-        return (try? Array(encoder.encode(fields))) ?? []
-    }
+    /// The canonical encoding: JSON with sorted keys (`FlatJSON`).
+    static func encode(_ fields: [String: String]) -> [UInt8] { FlatJSON.encode(fields) }
 }

@@ -51,6 +51,7 @@ enum Migrations {
         registerAlerts(&migrator)
         registerAccess(&migrator)
         registerAudit(&migrator)
+        registerIndexes(&migrator)
         return migrator
     }
 }

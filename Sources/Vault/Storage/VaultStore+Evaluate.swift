@@ -44,7 +44,7 @@ struct SubjectOutcome: Sendable {
 }
 
 extension VaultStore {
-    static let evaluationChunk = 256
+    static let evaluationChunk = 1_024
 
     /// Evaluates the loaded rule set over every subject (or only those whose records changed since their last
     /// evaluation), as of a date. Subjects are decrypted once each, a chunk at a time, on every core; each chunk's
@@ -101,7 +101,11 @@ extension VaultStore {
                         }
                     }
                     errors += outcome.result.errors.map { "subject \(outcome.subjectID): \($0)" }
-                    try db.execute(sql: "DELETE FROM touched_subjects WHERE subject_id = ?", arguments: [outcome.subjectID])
+                }
+                // Only an evaluation of every rule brings a subject up to date.
+                if only == nil {
+                    try db.execute(sql: "DELETE FROM touched_subjects WHERE subject_id IN (SELECT value FROM json_each(?))",
+                                   arguments: [Self.jsonArray(chunk)])
                 }
             }
             done += chunk.count
@@ -117,26 +121,29 @@ extension VaultStore {
                                  reminders: reminders, errors: errors)
     }
 
-    /// Evaluates a chunk of subjects on two tasks; reads run concurrently on the pool's readers.
+    /// Evaluates a chunk of subjects on two tasks, each loading its half in one read; only the subjects that
+    /// hold the records a rule needs are opened, and only the record kinds the rules read are decrypted.
     private func evaluateChunk(_ ids: [String], evaluator: Evaluator, asOf: Day,
                                only: Set<String>?) async throws(VaultError) -> [SubjectOutcome]
     {
+        let ruleSet = evaluator.ruleSet
+        let selected = ruleSet.rules.filter { only?.contains($0.id) ?? true }
+        let kinds = selected.reduce(into: Set<String>()) { $0.formUnion($1.kinds) }
+        let rules = selected.map { (id: $0.id, needs: $0.requiredRecords) }
         let halves = [Array(ids.prefix(ids.count / 2)), Array(ids.dropFirst(ids.count / 2))]
         let results = await withTaskGroup(of: Result<[SubjectOutcome], VaultError>.self) { group in
             for half in halves where !half.isEmpty {
                 group.addTask {
-                    var outcomes: [SubjectOutcome] = []
-                    for id in half {
-                        do throws(VaultError) {
-                            let (subject, records, history, key) = try self.loadForEvaluation(id, ruleSet: evaluator.ruleSet)
-                            let result = evaluator.evaluate(subject: subject, records: records, history: history,
-                                                            asOf: asOf, only: only)
-                            outcomes.append(SubjectOutcome(subjectID: id, key: key, result: result))
-                        } catch {
-                            return .failure(error)
-                        }
+                    do throws(VaultError) {
+                        let inputs = try self.loadForEvaluation(half, rules: rules, kinds: kinds, ruleSet: ruleSet)
+                        return .success(inputs.map { input in
+                            SubjectOutcome(subjectID: input.subject.id, key: input.key,
+                                           result: evaluator.evaluate(subject: input.subject, records: input.records,
+                                                                      history: input.history, asOf: asOf, only: input.rules))
+                        })
+                    } catch {
+                        return .failure(error)
                     }
-                    return .success(outcomes)
                 }
             }
             var all: [Result<[SubjectOutcome], VaultError>] = []
@@ -146,36 +153,6 @@ extension VaultStore {
         var outcomes: [SubjectOutcome] = []
         for result in results { outcomes += try result.get() }
         return outcomes
-    }
-
-    /// A subject's fields, records and alert history, decrypted once and typed by the schema.
-    func loadForEvaluation(_ id: String, ruleSet: CheckedRuleSet) throws(VaultError)
-        -> (SubjectRecord, [RulesEngine.Record], [PastAlert], SecretKey)
-    {
-        try read { db in
-            let subject = try openSubject(db, id: id)
-            let subjectFields = Self.typed(subject.identity, shape: ruleSet.subject)
-            var records: [RulesEngine.Record] = []
-            for row in try Row.fetchAll(db, sql: "SELECT id, kind, sealed FROM records WHERE subject_id = ?", arguments: [id]) {
-                let recordID: String = row["id"]
-                let kind: String = row["kind"]
-                let sealed: Data = row["sealed"]
-                guard let shape = ruleSet.kinds[kind] else { continue }
-                let place = AssociatedData(vaultID: vaultID, subjectID: id, itemID: recordID, kind: kind)
-                guard let fields = try? SealedFields.open([UInt8](sealed), key: subject.key, at: place) else {
-                    throw VaultError(.integrity, "record \(recordID) (kind \(kind)): integrity failure, the sealed bytes "
-                        + "do not authenticate; run 'rulesctl verify'")
-                }
-                records.append(RulesEngine.Record(id: recordID, kind: kind, fields: Self.typed(fields, shape: shape)))
-            }
-            let history = try Row.fetchAll(db, sql: "SELECT rule_id, raised_on, status FROM alerts WHERE subject_id = ?",
-                                           arguments: [id]).compactMap { row -> PastAlert? in
-                guard let date = Day(iso: row["raised_on"] as String), let status = AlertStatus(rawValue: row["status"])
-                else { return nil }
-                return PastAlert(ruleID: row["rule_id"], date: date, status: status)
-            }
-            return (SubjectRecord(id: id, fields: subjectFields), records, history, subject.key)
-        }
     }
 
     /// Field texts typed by a shape; fields the shape no longer has are dropped.

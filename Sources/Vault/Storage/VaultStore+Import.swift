@@ -61,11 +61,15 @@ extension VaultStore {
             throw VaultError(.forbidden, "forbidden: role '\(source)' does not contribute kind '\(kind)' (policy)")
         }
         let rows = try readRows(shape, ruleSet.subject)
+        var identityKeys: [[String]] = []
         var indexes: [[UInt8]] = []
+        identityKeys.reserveCapacity(rows.count)
         indexes.reserveCapacity(rows.count)
         for row in rows {
+            let identityKey = BlindIndex.identityKey(row.subject)
+            identityKeys.append(identityKey)
             indexes.append(try crypto { () throws(CryptoError) in
-                try BlindIndex.value(of: row.subject, key: keys.blindIndex, bits: indexBits)
+                try BlindIndex.value(ofKey: identityKey, key: keys.blindIndex, bits: indexBits)
             })
         }
         let now = Int(Date().timeIntervalSince1970)
@@ -77,22 +81,21 @@ extension VaultStore {
             return event
         }) { db in
             let fingerprintKey = try fingerprintKey(db)
-            var opened: [String: [OpenSubject]] = [:]
+            // Subjects met in this file, by normalised identity: each is matched or created once.
+            var opened: [[String]: OpenSubject] = [:]
+            var touched: Set<String> = []
             var created = 0, matched = 0, stored = 0, duplicates = 0
             for (number, row) in rows.enumerated() {
-                let indexKey = Data(indexes[number]).base64EncodedString()
                 var subject: OpenSubject
-                if let known = opened[indexKey]?.first(where: { BlindIndex.sameIdentity($0.identity, row.subject) }) {
+                if let known = opened[identityKeys[number]] {
                     subject = known
                     matched += 1
                 } else if let found = try matchSubject(db, identity: row.subject, index: indexes[number]) {
                     subject = found
                     matched += 1
-                    opened[indexKey, default: []].append(found)
                 } else {
                     subject = try createSubject(db, identity: row.subject, index: indexes[number], now: now)
                     created += 1
-                    opened[indexKey, default: []].append(subject)
                 }
                 // Identity fields keep their first spelling; other subject fields (etablissement…) take the newest.
                 var merged = subject.identity
@@ -100,12 +103,15 @@ extension VaultStore {
                 if merged != subject.identity {
                     subject.identity = merged
                     try updateIdentity(db, subject)
-                    opened[indexKey] = opened[indexKey]?.map { $0.id == subject.id ? subject : $0 }
                 }
+                opened[identityKeys[number]] = subject
                 if try storeRecord(db, subject: subject, kind: kind, source: source, fields: row.fields,
                                    fingerprintKey: fingerprintKey, now: now) {
                     stored += 1
-                    try db.execute(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES (?)", arguments: [subject.id])
+                    if touched.insert(subject.id).inserted {
+                        try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES (?)")
+                            .execute(arguments: [subject.id])
+                    }
                 } else {
                     duplicates += 1
                 }
@@ -117,21 +123,22 @@ extension VaultStore {
         }
     }
 
-    /// Seals and stores one record unless the same one is already there; returns whether it was stored.
+    /// Seals and stores one record unless the same one is already there (its fingerprint is unique); returns
+    /// whether it was stored.
     private func storeRecord(_ db: Database, subject: OpenSubject, kind: String, source: String, fields: [String: String],
                              fingerprintKey: SecretKey, now: Int) throws -> Bool
     {
-        let canonical = Array("\(subject.id)|\(kind)|".utf8) + SealedFields.encode(fields)
-        let fingerprint = try Sodium.keyedHash(canonical, key: fingerprintKey, length: 32)
-        if try Bool.fetchOne(db, sql: "SELECT 1 FROM records WHERE fingerprint = ?", arguments: [Data(fingerprint)]) == true {
-            return false
-        }
+        var plaintext = SealedFields.encode(fields)
+        defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
+        let fingerprint = try Sodium.keyedHash(Array("\(subject.id)|\(kind)|".utf8) + plaintext, key: fingerprintKey, length: 32)
         let id = try RandomID.make()
-        let sealed = try SealedFields.seal(
-            fields, key: subject.key, at: AssociatedData(vaultID: vaultID, subjectID: subject.id, itemID: id, kind: kind))
-        try db.execute(sql: """
-            INSERT INTO records (id, subject_id, kind, created_at, sealed, fingerprint, source) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, subject.id, kind, now, Data(sealed), Data(fingerprint), source])
-        return true
+        let sealed = try Sodium.seal(
+            plaintext, key: subject.key,
+            associatedData: AssociatedData(vaultID: vaultID, subjectID: subject.id, itemID: id, kind: kind).bytes)
+        try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO records (id, subject_id, kind, created_at, sealed, fingerprint, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [id, subject.id, kind, now, Data(sealed), Data(fingerprint), source])
+        return db.changesCount > 0
     }
 }

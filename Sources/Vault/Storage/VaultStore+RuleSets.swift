@@ -1,6 +1,7 @@
 import Foundation
 internal import GRDB
 public import RulesEngine
+import Synchronization
 
 /// A rule set stored in the vault: its version, digest and files.
 public struct StoredRuleSet: Sendable {
@@ -49,14 +50,27 @@ extension VaultStore {
         return StoredRuleSet(version: row["version"], sha256: row["sha256"], files: Self.decode(text))
     }
 
-    /// The current rule set, checked; the schema every import and evaluation follows.
+    /// The current rule set, checked; the schema every import and evaluation follows. The check runs once per
+    /// loaded version: later calls only compare the current version's digest with the cached one.
     public func checkedRuleSet() throws(VaultError) -> (StoredRuleSet, CheckedRuleSet) {
+        let current: Row? = try read { db in
+            try Row.fetchOne(db, sql: "SELECT version, sha256 FROM rule_sets ORDER BY version DESC LIMIT 1")
+        }
+        guard let current else {
+            throw VaultError(.noRuleSet, "no rule set is loaded; run 'rulesctl rules load --vault \(directory)'")
+        }
+        if let cached = ruleSetCache.withLock({ $0 }), cached.0.version == current["version"] as Int,
+            cached.0.sha256 == current["sha256"] as String
+        {
+            return cached
+        }
         guard let stored = try storedRuleSet() else {
             throw VaultError(.noRuleSet, "no rule set is loaded; run 'rulesctl rules load --vault \(directory)'")
         }
         guard let checked = RuleSet.check(stored.files).ruleSet else {
             throw VaultError(.integrity, "the stored rule set version \(stored.version) no longer checks")
         }
+        ruleSetCache.withLock { $0 = (stored, checked) }
         return (stored, checked)
     }
 

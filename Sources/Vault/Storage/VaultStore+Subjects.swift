@@ -26,9 +26,15 @@ extension VaultStore {
 
     /// Opens a subject's data key and identity; a failure names the subject and never the data.
     func openSubject(_ db: Database, id: String) throws -> OpenSubject {
-        guard let wrapped = try Data.fetchOne(db, sql: "SELECT wrapped FROM subject_keys WHERE subject_id = ?", arguments: [id]),
-            let sealed = try Data.fetchOne(db, sql: "SELECT identity FROM subjects WHERE id = ?", arguments: [id])
-        else { throw VaultError(.notFound, "subject \(id): not found") }
+        let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT k.wrapped, s.identity FROM subject_keys k JOIN subjects s ON s.id = k.subject_id WHERE k.subject_id = ?
+            """), arguments: [id])
+        guard let row else { throw VaultError(.notFound, "subject \(id): not found") }
+        return try openSubject(id: id, wrapped: row[0], identity: row[1])
+    }
+
+    /// Opens a subject from its wrapped data key and sealed identity, as stored.
+    func openSubject(id: String, wrapped: Data, identity sealed: Data) throws(VaultError) -> OpenSubject {
         do {
             let key = try DataKey.unwrap([UInt8](wrapped), with: keys.keyEncryption, vaultID: vaultID, subjectID: id)
             let identity = try SealedFields.open([UInt8](sealed), key: key, at: .identity(vaultID: vaultID, subjectID: id))
@@ -41,7 +47,8 @@ extension VaultStore {
     /// The subjects whose blind index matches, opened and compared on their full identity.
     func matchSubject(_ db: Database, identity: [String: String], index: [UInt8]) throws -> OpenSubject? {
         let candidates = try String.fetchAll(
-            db, sql: "SELECT subject_id FROM blind_indexes WHERE name = 'identity' AND value = ?", arguments: [Data(index)])
+            db.cachedStatement(sql: "SELECT subject_id FROM blind_indexes WHERE name = 'identity' AND value = ?"),
+            arguments: [Data(index)])
         for id in candidates {
             let subject = try openSubject(db, id: id)
             if BlindIndex.sameIdentity(subject.identity, identity) { return subject }
@@ -55,18 +62,19 @@ extension VaultStore {
         let key = try SecretKey.random()
         let wrapped = try DataKey.wrap(key, with: keys.keyEncryption, vaultID: vaultID, subjectID: id)
         let sealed = try SealedFields.seal(identity, key: key, at: .identity(vaultID: vaultID, subjectID: id))
-        try db.execute(sql: "INSERT INTO subjects (id, created_at, identity) VALUES (?, ?, ?)",
-                       arguments: [id, now, Data(sealed)])
-        try db.execute(sql: "INSERT INTO subject_keys (subject_id, wrapped) VALUES (?, ?)", arguments: [id, Data(wrapped)])
-        try db.execute(sql: "INSERT INTO blind_indexes (subject_id, name, value) VALUES (?, 'identity', ?)",
-                       arguments: [id, Data(index)])
+        try db.cachedStatement(sql: "INSERT INTO subjects (id, created_at, identity) VALUES (?, ?, ?)")
+            .execute(arguments: [id, now, Data(sealed)])
+        try db.cachedStatement(sql: "INSERT INTO subject_keys (subject_id, wrapped) VALUES (?, ?)")
+            .execute(arguments: [id, Data(wrapped)])
+        try db.cachedStatement(sql: "INSERT INTO blind_indexes (subject_id, name, value) VALUES (?, 'identity', ?)")
+            .execute(arguments: [id, Data(index)])
         return OpenSubject(id: id, key: key, identity: identity)
     }
 
     /// Reseals a subject's identity after its non-identifying fields changed.
     func updateIdentity(_ db: Database, _ subject: OpenSubject) throws {
         let sealed = try SealedFields.seal(subject.identity, key: subject.key, at: .identity(vaultID: vaultID, subjectID: subject.id))
-        try db.execute(sql: "UPDATE subjects SET identity = ? WHERE id = ?", arguments: [Data(sealed), subject.id])
+        try db.cachedStatement(sql: "UPDATE subjects SET identity = ? WHERE id = ?").execute(arguments: [Data(sealed), subject.id])
     }
 
     /// Finds subjects by identity (blind index, then decrypted comparison): their random identifiers.

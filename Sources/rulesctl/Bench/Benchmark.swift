@@ -1,0 +1,151 @@
+import Foundation
+import RulesEngine
+import Synthetic
+import Vault
+
+/// `rulesctl bench`: the vault against plaintext baselines, in one process, on synthetic data (DESIGN.md §8).
+struct Benchmark {
+    /// The rule measured alone against its SQL equivalent.
+    static let measuredRule = "ABS-4DJ"
+    /// The share of pupils with an absence on the extra day.
+    static let dailyShare = 0.03
+
+    let ruleSet: CheckedRuleSet
+    let files: [SourceFile]
+    let subjects: Int
+    let seed: UInt64
+    let asOf: Day
+    let workspace: String
+    let progress: (String) -> Void
+
+    /// A vault loaded with N subjects' synthetic data, and what its import cost.
+    private struct Loaded {
+        let store: VaultStore
+        let data: SyntheticData
+        let directory: String
+        let rows: Int
+        let seconds: Double
+    }
+
+    func run() async throws -> BenchReport {
+        var report = BenchReport()
+        let small = try load(subjects, name: "n")
+        report.raw["subjects"] = Double(subjects)
+        report.raw["import_rows"] = Double(small.rows)
+        report.raw["import_seconds"] = small.seconds
+        report.raw["import_rows_per_second"] = Double(small.rows) / small.seconds
+
+        progress("plaintext baseline: the same files into plain SQLite tables")
+        let plain = try PlainCopy(path: small.directory + "/plain.sqlite")
+        let (plainRows, plainSeconds) = try timed { try insertAll(small, into: plain) }
+        report.raw["plain_insert_rows_per_second"] = Double(plainRows) / plainSeconds
+        report.ratios["import_vs_plain_insert"] = (Double(small.rows) / small.seconds) / (Double(plainRows) / plainSeconds)
+
+        progress("evaluating \(Self.measuredRule) alone over the vault, then as one SQL query over the plaintext copy")
+        let (_, ruleSeconds) = try await timed { try await small.store.evaluate(asOf: asOf, only: [Self.measuredRule]) }
+        var sqlSeconds = Double.infinity
+        var expected: Set<[String]> = []
+        for _ in 0..<3 {
+            let (found, seconds) = try timed { try plain.absences4(asOf: asOf) }
+            expected = found
+            sqlSeconds = min(sqlSeconds, seconds)
+        }
+        try checkAgreement(small.store, expected: expected)
+        report.raw["rule_alerts"] = Double(expected.count)
+        report.raw["rule_vault_seconds"] = ruleSeconds
+        report.raw["rule_sql_seconds"] = sqlSeconds
+        report.ratios["evaluate_vs_plain_sql"] = ruleSeconds / sqlSeconds
+
+        progress("full evaluation of every rule")
+        let (_, fullSeconds) = try await timed { try await small.store.evaluate(asOf: asOf) }
+        report.raw["full_evaluation_seconds"] = fullSeconds
+
+        let nextDay = asOf.adding(days: 1)
+        progress("one more day of absences, imported, then evaluated incrementally")
+        let day = try small.data.writeDay(nextDay, share: Self.dailyShare, to: small.directory + "/day")
+        let dayRows = try importAll(small.store, manifest: day, directory: small.directory + "/day")
+        let (incremental, incrementalSeconds) = try await timed {
+            try await small.store.evaluate(asOf: nextDay, changedOnly: true)
+        }
+        report.raw["day_rows"] = Double(dayRows)
+        report.raw["incremental_subjects"] = Double(incremental.subjects)
+        report.raw["incremental_seconds"] = incrementalSeconds
+        report.ratios["incremental_vs_full"] = incrementalSeconds / fullSeconds
+
+        let large = try load(subjects * 10, name: "10n")
+        report.raw["import_10x_rows_per_second"] = Double(large.rows) / large.seconds
+        progress("full evaluation of every rule at 10× the subjects")
+        let (_, largeSeconds) = try await timed { try await large.store.evaluate(asOf: asOf) }
+        report.raw["full_evaluation_10x_seconds"] = largeSeconds
+        report.ratios["growth_10x"] = largeSeconds / fullSeconds
+        return report
+    }
+
+    /// Writes N subjects' synthetic files and imports them, timed, into a fresh vault.
+    private func load(_ count: Int, name: String) throws -> Loaded {
+        let directory = workspace + "/" + name
+        progress("\(count) subjects: writing synthetic partner files")
+        let data = SyntheticData(ruleSet: ruleSet, subjects: count, seed: seed, asOf: asOf)
+        let manifest = try data.write(to: directory + "/data")
+        let store = try VaultStore.create(directory: directory + "/vault", key: .keyFile(directory + "/root.key"),
+                                          population: count, environment: [:])
+        _ = try store.loadRuleSet(files)
+        progress("\(count) subjects: importing \(manifest.files.count) files into a fresh vault")
+        let (rows, seconds) = try timed { try importAll(store, manifest: manifest, directory: directory + "/data") }
+        return Loaded(store: store, data: data, directory: directory, rows: rows, seconds: seconds)
+    }
+
+    private func importAll(_ store: VaultStore, manifest: SyntheticData.Manifest, directory: String) throws -> Int {
+        var rows = 0
+        for file in manifest.files {
+            rows += try store.importFile(directory + "/" + file.path, kind: file.kind, source: file.source).rows
+        }
+        return rows
+    }
+
+    private func insertAll(_ loaded: Loaded, into plain: PlainCopy) throws -> Int {
+        let manifest = try JSONDecoder().decode(SyntheticData.Manifest.self,
+                                                from: Data(contentsOf: URL(fileURLWithPath: loaded.directory + "/data/manifest.json")))
+        var rows = 0
+        for file in manifest.files {
+            guard let kind = ruleSet.kinds[file.kind] else { continue }
+            rows += try plain.insert(file: loaded.directory + "/data/" + file.path, kind: kind, subject: ruleSet.subject)
+        }
+        return rows
+    }
+
+    /// The vault's alerts of the measured rule must go to exactly the subjects the SQL query finds.
+    private func checkAgreement(_ store: VaultStore, expected: Set<[String]>) throws {
+        let raised = Set(try store.alerts(rule: Self.measuredRule).map(\.subject))
+        var found: Set<String> = []
+        for identity in expected {
+            found.formUnion(try store.findSubjects(identity: ["nom": identity[0], "prenom": identity[1], "naissance": identity[2]]))
+        }
+        guard raised == found else {
+            throw BenchError("the vault and the SQL baseline disagree on \(Self.measuredRule): \(raised.count) alerts in the "
+                + "vault, \(found.count) subjects from SQL, \(raised.symmetricDifference(found).count) differ")
+        }
+    }
+
+    private func timed<T>(_ body: () throws -> T) throws -> (T, Double) {
+        let start = ContinuousClock.now
+        let value = try body()
+        return (value, Self.seconds(ContinuousClock.now - start))
+    }
+
+    private func timed<T>(_ body: () async throws -> T) async throws -> (T, Double) {
+        let start = ContinuousClock.now
+        let value = try await body()
+        return (value, Self.seconds(ContinuousClock.now - start))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
+
+/// A benchmark that cannot give a trustworthy figure.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
