@@ -7,6 +7,12 @@ import Testing
         #expect(Day(iso: text)?.description == text)
     }
 
+    @Test(arguments: ["2026-+1-05", "2026-01-5 ", "2026-1-05", "20260105", "2026-01-05x", "-026-01-05", "2026-13-01",
+                      "2025-02-29", "", "２０２６-01-05"])
+    func malformedOrImpossibleDatesAreRefused(text: String) {
+        #expect(Day(iso: text) == nil)
+    }
+
     @Test func ordinalsAreConsecutiveAcrossLeapDays() {
         #expect(day("2024-03-01").days(since: day("2024-02-28")) == 2)
         #expect(day("2025-03-01").days(since: day("2025-02-28")) == 1)

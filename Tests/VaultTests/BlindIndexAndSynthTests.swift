@@ -33,6 +33,27 @@ import Vault
         try SyntheticData(ruleSet: try ruleSet(), subjects: 2_000, seed: seed, asOf: Day(iso: "2026-03-20")!).write(to: folder.path)
     }
 
+    @Test func oneMoreDayGoesToTheSamePupilsOnThatDayOnly() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-synth-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = SyntheticData(ruleSet: try ruleSet(), subjects: 2_000, seed: 3, asOf: Day(iso: "2026-03-20")!)
+        _ = try data.write(to: root.appendingPathComponent("main").path)
+        let day = try data.writeDay(Day(iso: "2026-03-21")!, share: 0.05, to: root.appendingPathComponent("day").path)
+        #expect(day.asOf == "2026-03-21" && day.files.map(\.kind) == ["absence"])
+        let rows = { (path: String) in
+            try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8).split(separator: "\n").dropFirst()
+                .map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        }
+        let main = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("main").path).filter { $0.hasSuffix(".csv") }
+        let people = Set(try main.flatMap { try rows("main/" + $0) }.map { $0.prefix(3).joined(separator: "|") })
+        let daily = try rows("day/absence.csv")
+        #expect((40...160).contains(daily.count), "\(daily.count) rows for 5 % of about 1 600 pupils")
+        #expect(daily.allSatisfy { $0.contains("2026-03-21") })
+        // The same young people: all but those with no record at all so far (a first absence).
+        let known = daily.filter { people.contains($0.prefix(3).joined(separator: "|")) }.count
+        #expect(known * 10 >= daily.count * 8, "\(known) of \(daily.count) known")
+    }
+
     @Test func sameSeedSameFilesAndClustersThatCrossTheThresholds() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-synth-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }

@@ -49,6 +49,19 @@ import Vault
         #expect(try alertKeys(vault.directory).count > 0)
     }
 
+    /// Evaluating one rule does not bring subjects up to date: a later `--changed` run still evaluates them.
+    @Test func evaluatingOneRuleLeavesSubjectsToTheNextIncrementalRun() async throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 200, seed: 4)
+        let one = try await vault.store.evaluate(asOf: asOf, only: ["ABS-4DJ"])
+        #expect(one.rules.keys.allSatisfy { $0 == "ABS-4DJ" })
+        let changed = try await vault.store.evaluate(asOf: asOf, changedOnly: true)
+        #expect(changed.subjects == one.subjects)
+        #expect(changed.rules.contains { $0.key != "ABS-4DJ" && $0.value.new > 0 })
+        let again = try await vault.store.evaluate(asOf: asOf, changedOnly: true)
+        #expect(again.subjects == 0)
+    }
+
     private func alertKeys(_ directory: String) throws -> Set<String> {
         let db = try DatabaseQueue(path: directory + "/vault.sqlite")
         return Set(try db.read { db in

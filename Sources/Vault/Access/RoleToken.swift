@@ -17,13 +17,11 @@ public struct TokenClaims: Codable, Sendable, Hashable {
         return formatter.string(from: date)
     }
 
+    /// Parses an RFC 3339 time, with or without fractional seconds (a format style, not a formatter: every
+    /// request's token goes through here).
     static func date(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text) ?? {
-            formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-            return formatter.date(from: text)
-        }()
+        (try? Date.ISO8601FormatStyle().parse(text))
+            ?? (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
     }
 }
 

@@ -8,7 +8,11 @@ package enum BlindIndex {
 
     /// Case, accents, hyphens, apostrophes and runs of spaces folded: "  Émilie-Anne " → "emilie anne".
     package static func normalise(_ value: String) -> String {
-        if value.utf8.allSatisfy({ $0 < 0x80 }) { return normaliseASCII(value) }
+        value.utf8.allSatisfy({ $0 < 0x80 }) ? normaliseASCII(value) : normaliseUnicode(value)
+    }
+
+    /// The folding for any text: canonical decomposition, lowercase, combining marks dropped.
+    package static func normaliseUnicode(_ value: String) -> String {
         let decomposed = value.decomposedStringWithCanonicalMapping.lowercased()
         var folded = ""
         var pendingSpace = false

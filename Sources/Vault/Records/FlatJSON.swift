@@ -1,11 +1,16 @@
+import Foundation
+
 /// The canonical text of field values: a JSON object of strings, keys in `String` order, no whitespace, only the
 /// escapes JSON requires (`\"`, `\\`, `\b`, `\t`, `\n`, `\f`, `\r`, `\u00XX` for other control characters).
 /// It is byte for byte what `JSONEncoder` writes with `.sortedKeys` and `.withoutEscapingSlashes` (the tests
 /// compare them), so fingerprints computed before this encoder existed still match; it is written and read here
-/// because Foundation's general JSON machinery dominated import and evaluation profiles.
+/// because Foundation's general JSON machinery dominated import and evaluation profiles. Keys are schema field
+/// names, ASCII, whose order is byte order; for any other key the encoder orders by rules of its own (not
+/// `String`'s), so such objects are left to it.
 enum FlatJSON {
     /// The canonical bytes of `fields`.
     static func encode(_ fields: [String: String]) -> [UInt8] {
+        guard fields.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return foundationEncode(fields) }
         var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(16 + fields.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
         for (index, key) in fields.keys.sorted().enumerated() {
@@ -16,6 +21,13 @@ enum FlatJSON {
         }
         out.append(UInt8(ascii: "}"))
         return out
+    }
+
+    private static func foundationEncode(_ fields: [String: String]) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // INVARIANT: a [String: String] always encodes.
+        return (try? Array(encoder.encode(fields))) ?? []
     }
 
     /// A JSON array of strings (for SQLite's `json_each`).

@@ -109,20 +109,19 @@ extension VaultStore {
         try alerts(by: nil, status: status, rule: rule, role: role, allowed: allowed)
     }
 
-    /// Lists alerts and logs the read in the same transaction: no log entry, no alert served.
+    /// Lists alerts and logs the read: no log entry, no alert served.
     func alerts(by principal: Principal?, status: AlertStatus? = nil, rule: String? = nil, role: String? = nil,
                 allowed: ([String], String) -> Bool = { _, _ in true }) throws(VaultError) -> [StoredAlert] {
         let labels = (try? checkedRuleSet().1).map { ruleSet in
             { (rules: [String]) in Array(Set(rules.flatMap { ruleSet.rule($0)?.labels ?? [] })) }
         } ?? { _ in [] }
-        return try audited({ (alerts: [StoredAlert]) in
-            var event = AuditEvent(principal, .alertsRead)
-            event.labels = labels(alerts.map(\.rule))
-            event.detail = "\(alerts.count) alerts" + (status.map { ", status \($0.rawValue)" } ?? "") + (rule.map { ", rule \($0)" } ?? "")
-            return event
-        }) { db in
-            try fetchAlerts(db, status: status, rule: rule, role: role, allowed: allowed)
-        }
+        // Decrypted in a read, beside other readers; then logged in a short write before anything is returned.
+        let alerts = try read { db in try fetchAlerts(db, status: status, rule: rule, role: role, allowed: allowed) }
+        var event = AuditEvent(principal, .alertsRead)
+        event.labels = labels(alerts.map(\.rule))
+        event.detail = "\(alerts.count) alerts" + (status.map { ", status \($0.rawValue)" } ?? "") + (rule.map { ", rule \($0)" } ?? "")
+        try write { db in try appendAudit(db, event) }
+        return alerts
     }
 
     /// The alerts matching the filters, decrypted; `allowed` decides on plaintext before decryption.

@@ -43,12 +43,13 @@ extension VaultStore {
         var hash = leaf
         try db.execute(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES (0, ?, ?)", arguments: [index, Data(leaf)])
         while index & 1 == 1 {
-            guard let left = try Data.fetchOne(db, sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?",
+            guard let left = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?"),
                                                arguments: [level, index - 1]) else { throw VaultError(.integrity, "audit tree node missing") }
             hash = try MerkleTree.nodeHash([UInt8](left), hash)
             index >>= 1
             level += 1
-            try db.execute(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)", arguments: [level, index, Data(hash)])
+            try db.cachedStatement(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES (?, ?, ?)")
+                .execute(arguments: [level, index, Data(hash)])
         }
         try signCheckpoint(db, size: seq)
     }
@@ -80,7 +81,7 @@ extension VaultStore {
 
     private func subtree(_ db: Database) -> (Int, Int) throws -> [UInt8] {
         { level, index in
-            guard let data = try Data.fetchOne(db, sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?",
+            guard let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?"),
                                                arguments: [level, index]) else { throw VaultError(.integrity, "audit tree node missing") }
             return [UInt8](data)
         }

@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import Synchronization
 
 /// A subject opened with its data key: identity fields in memory only.
 struct OpenSubject {
@@ -14,9 +15,14 @@ extension VaultStore {
 
     /// A vault-wide key that must outlive root-key rotations: random, wrapped under the key-encryption key in
     /// `vault_meta` (rotation re-wraps it), created on first use.
+    /// Keys read from the database are kept in memory (their values never change; rotation only re-wraps them); a
+    /// key created here is not, since the transaction that stores it may still roll back.
     func vaultKey(_ db: Database, _ name: VaultKeyName) throws -> SecretKey {
-        if let data = try Data.fetchOne(db, sql: "SELECT value FROM vault_meta WHERE name = ?", arguments: [name.rawValue]) {
-            return try DataKey.unwrap([UInt8](data), with: keys.keyEncryption, vaultID: vaultID, subjectID: name.place)
+        if let cached = vaultKeyCache.withLock({ $0[name] }) { return cached }
+        if let data = try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM vault_meta WHERE name = ?"), arguments: [name.rawValue]) {
+            let key = try DataKey.unwrap([UInt8](data), with: keys.keyEncryption, vaultID: vaultID, subjectID: name.place)
+            vaultKeyCache.withLock { $0[name] = key }
+            return key
         }
         let key = try SecretKey.random()
         let wrapped = try DataKey.wrap(key, with: keys.keyEncryption, vaultID: vaultID, subjectID: name.place)

@@ -16,6 +16,8 @@ public final class VaultStore: Sendable {
     let indexBits: Int
     /// The current rule set, checked once per loaded version.
     let ruleSetCache = Mutex<(StoredRuleSet, CheckedRuleSet)?>(nil)
+    /// Vault-wide keys already read from `vault_meta`, unwrapped (`vaultKey`).
+    let vaultKeyCache = Mutex<[VaultKeyName: SecretKey]>([:])
 
     private init(vaultID: String, directory: String, writer: DatabasePool, keys: VaultKeys, indexBits: Int) {
         self.vaultID = vaultID

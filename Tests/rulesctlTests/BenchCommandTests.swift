@@ -1,0 +1,27 @@
+import Foundation
+import Testing
+
+/// `rulesctl bench` end to end at a tiny size: the figures exist, are positive, and the vault agreed with SQL
+/// (the command fails otherwise). Speed itself is not tested here; `rulesctl bench` is the measure.
+@Suite struct BenchCommandTests {
+    @Test func tinyBenchmarkReportsEveryRatioAndItsRawFigures() throws {
+        let run = try CLI.run("bench", "--subjects", "60", "--json")
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let ratios = try #require(object["ratios"] as? [String: Double])
+        #expect(Set(ratios.keys) == ["import_vs_plain_insert", "evaluate_vs_plain_sql", "incremental_vs_full", "growth_10x"])
+        #expect(ratios.values.allSatisfy { $0 > 0 && $0.isFinite })
+        let raw = try #require(object["raw"] as? [String: Double])
+        #expect(raw["subjects"] == 60)
+        #expect((raw["import_rows"] ?? 0) > 60)
+        // Each row of the extra day touches at most one subject, and only those are evaluated again.
+        #expect((raw["incremental_subjects"] ?? -1) <= (raw["day_rows"] ?? 0))
+        #expect(run.stderr.contains("bench: 600 subjects"))
+    }
+
+    @Test func refusesTooFewSubjects() throws {
+        let run = try CLI.run("bench", "--subjects", "5")
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("--subjects must be at least 10"))
+    }
+}
