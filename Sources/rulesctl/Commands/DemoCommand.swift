@@ -47,7 +47,7 @@ struct DemoCommand: AsyncParsableCommand {
         try await DemoVault(workspace: folder, files: checked.files, ruleSet: ruleSet).run()
         showFlowRefusal()
         Console.out("""
-            6. The same, for partners over HTTP: 'rulesctl serve' (docs/API.md). Coming next: benchmarks.
+            6. The same, for partners over HTTP: 'rulesctl serve' (docs/API.md). Speed: 'rulesctl bench' (docs/PERFORMANCE.md).
             """)
     }
 
