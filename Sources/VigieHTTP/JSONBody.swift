@@ -15,3 +15,14 @@ struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator, Sendable {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
     }
 }
+
+/// A JSON response already encoded (alert listings, written by `StoredAlert.listJSON`).
+struct EncodedJSONBody: ResponseGenerator, Sendable {
+    let bytes: [UInt8]
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+    }
+}

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import Synthetic
 import Testing
-import Vault
+@testable import Vault
 
 /// What an attacker holding the vault folder, or tampering with it, can do: nothing readable, nothing silent.
 @Suite struct SealingTests {
@@ -132,5 +132,12 @@ import Vault
             }
         }
         #expect(try rotated.verify().failures.map(\.item) == ["subject-key"])
+    }
+
+    @Test func associatedDataKeepsItsByteFormat() {
+        // Every stored ciphertext is bound to these bytes: changing them would make every vault unreadable.
+        func field(_ text: String) -> [UInt8] { [0, 0, 0, UInt8(text.utf8.count)] + Array(text.utf8) }
+        let expected = Array("vigie-aad".utf8) + field("v1") + field("vault") + field("sé") + field("") + field("absence")
+        #expect(AssociatedData(vaultID: "vault", subjectID: "sé", itemID: "", kind: "absence").bytes == expected)
     }
 }

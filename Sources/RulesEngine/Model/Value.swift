@@ -57,10 +57,16 @@ public enum FieldType: Sendable, Hashable, CustomStringConvertible {
         case .text: .text(text)
         case .int: Int(text).map(Value.int)
         case .bool:
-            switch text.lowercased() {
-            case "true", "oui", "1": .bool(true)
-            case "false", "non", "0": .bool(false)
-            default: nil
+            // Stored values are canonical; only imported text needs folding.
+            switch text {
+            case "true": .bool(true)
+            case "false": .bool(false)
+            default:
+                switch text.lowercased() {
+                case "true", "oui", "1": .bool(true)
+                case "false", "non", "0": .bool(false)
+                default: nil
+                }
             }
         case .date: Day(iso: text).map(Value.date)
         case .enumeration(let cases): cases.contains(text) ? .enumCase(text) : nil

@@ -5,17 +5,26 @@ struct AssociatedData {
 
     let bytes: [UInt8]
 
-    /// Length-prefixed fields, so that no two different places encode alike.
+    /// Length-prefixed fields, so that no two different places encode alike. Built once per sealed item opened,
+    /// so it is written into one buffer of the right size.
     init(vaultID: String, subjectID: String, itemID: String, kind: String) {
-        var bytes = Array("vigie-aad".utf8)
-        for field in [AssociatedData.formatVersion, vaultID, subjectID, itemID, kind] {
-            let utf8 = Array(field.utf8)
-            let count = UInt32(utf8.count)
-            bytes += [UInt8(count >> 24 & 0xFF), UInt8(count >> 16 & 0xFF), UInt8(count >> 8 & 0xFF), UInt8(count & 0xFF)]
-            bytes += utf8
+        let fields = (AssociatedData.formatVersion, vaultID, subjectID, itemID, kind)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.prefix.count + 5 * 4 + fields.0.utf8.count + fields.1.utf8.count + fields.2.utf8.count
+            + fields.3.utf8.count + fields.4.utf8.count)
+        bytes += Self.prefix
+        for field in [fields.0, fields.1, fields.2, fields.3, fields.4] {
+            let count = UInt32(field.utf8.count)
+            bytes.append(UInt8(truncatingIfNeeded: count >> 24))
+            bytes.append(UInt8(truncatingIfNeeded: count >> 16))
+            bytes.append(UInt8(truncatingIfNeeded: count >> 8))
+            bytes.append(UInt8(truncatingIfNeeded: count))
+            bytes += field.utf8
         }
         self.bytes = bytes
     }
+
+    private static let prefix = Array("vigie-aad".utf8)
 
     /// The place of a subject's wrapped data key.
     static func dataKey(vaultID: String, subjectID: String) -> AssociatedData {

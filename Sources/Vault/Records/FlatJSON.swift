@@ -41,8 +41,15 @@ enum FlatJSON {
         return String(decoding: out, as: UTF8.self)
     }
 
-    private static func appendString(_ text: String, to out: inout [UInt8]) {
+    /// Appends `text` as a JSON string, escaped as `JSONEncoder` escapes it with `.withoutEscapingSlashes`.
+    static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        // The common case: nothing to escape, the bytes are copied as they are.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out += text.utf8
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
@@ -70,9 +77,60 @@ enum FlatJSON {
         return reader.object()
     }
 
+    /// A JSON document made of strings, nulls, arrays and objects only (what sealed alert details hold); `nil`
+    /// for anything else (numbers, booleans, malformed text), which callers hand to a general JSON parser.
+    static func parse(_ bytes: [UInt8]) -> JSONValue? {
+        var reader = Reader(bytes: bytes)
+        guard let value = reader.value(depth: 0), reader.atEnd() else { return nil }
+        return value
+    }
+
     private struct Reader {
         let bytes: [UInt8]
         var position = 0
+
+        /// The deepest nesting `value` accepts.
+        static let maxDepth = 16
+
+        mutating func value(depth: Int) -> JSONValue? {
+            skipSpace()
+            guard position < bytes.count, depth <= Self.maxDepth else { return nil }
+            switch bytes[position] {
+            case UInt8(ascii: "\""):
+                return string().map(JSONValue.string)
+            case UInt8(ascii: "n"):
+                guard bytes[position...].starts(with: "null".utf8) else { return nil }
+                position += 4
+                return .null
+            case UInt8(ascii: "["):
+                position += 1
+                var items: [JSONValue] = []
+                skipSpace()
+                if take(UInt8(ascii: "]")) { return .array(items) }
+                repeat {
+                    guard let item = value(depth: depth + 1) else { return nil }
+                    items.append(item)
+                    skipSpace()
+                } while take(UInt8(ascii: ","))
+                return take(UInt8(ascii: "]")) ? .array(items) : nil
+            case UInt8(ascii: "{"):
+                position += 1
+                var members: [String: JSONValue] = [:]
+                skipSpace()
+                if take(UInt8(ascii: "}")) { return .object(members) }
+                repeat {
+                    skipSpace()
+                    guard let key = string() else { return nil }
+                    skipSpace()
+                    guard take(UInt8(ascii: ":")), let member = value(depth: depth + 1) else { return nil }
+                    members[key] = member
+                    skipSpace()
+                } while take(UInt8(ascii: ","))
+                return take(UInt8(ascii: "}")) ? .object(members) : nil
+            default:
+                return nil
+            }
+        }
 
         mutating func object() -> [String: String]? {
             skipSpace()
@@ -94,7 +152,7 @@ enum FlatJSON {
             return atEnd() ? fields : nil
         }
 
-        private mutating func atEnd() -> Bool {
+        mutating func atEnd() -> Bool {
             skipSpace()
             return position == bytes.count
         }
@@ -182,4 +240,16 @@ enum FlatJSON {
             return value
         }
     }
+}
+
+/// A JSON value of the kinds `FlatJSON.parse` reads.
+enum JSONValue: Equatable {
+    case string(String)
+    case null
+    case array([JSONValue])
+    case object([String: JSONValue])
+
+    var string: String? { if case .string(let text) = self { text } else { nil } }
+    var array: [JSONValue]? { if case .array(let items) = self { items } else { nil } }
+    subscript(key: String) -> JSONValue? { if case .object(let members) = self { members[key] } else { nil } }
 }

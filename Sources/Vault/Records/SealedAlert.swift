@@ -27,6 +27,32 @@ struct AlertDetail: Codable {
     static func place(vaultID: String, subjectID: String, alertID: String) -> AssociatedData {
         AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: alertID, kind: "#alert")
     }
+
+    /// Reads the sealed JSON: `FlatJSON.parse` for the shape this code writes (alert listings decode dozens per
+    /// request), `JSONDecoder` for anything else.
+    static func decode(_ bytes: [UInt8]) throws -> AlertDetail {
+        if let value = FlatJSON.parse(bytes), let detail = AlertDetail(json: value) { return detail }
+        return try JSONDecoder().decode(AlertDetail.self, from: Data(bytes))
+    }
+
+    private init?(json: JSONValue) {
+        guard let reveal = json["reveal"]?.array, let evidence = json["evidence"]?.array else { return nil }
+        var entries: [RevealedEntry] = []
+        for item in reveal {
+            guard let name = item["name"]?.string else { return nil }
+            switch item["value"] {
+            case .string(let value)?: entries.append(RevealedEntry(name: name, value: value))
+            case .null?, nil: entries.append(RevealedEntry(name: name, value: nil))
+            default: return nil
+            }
+        }
+        var lines: [String] = []
+        for line in evidence {
+            guard let text = line.string else { return nil }
+            lines.append(text)
+        }
+        self.init(reveal: entries, evidence: lines)
+    }
 }
 
 /// Who acknowledged or closed an alert, with which outcome and comment: sealed too.
@@ -52,8 +78,14 @@ enum SealedJSON {
     }
 
     static func open<T: Decodable>(_ type: T.Type, _ sealed: [UInt8], key: SecretKey, at place: AssociatedData) throws -> T {
+        try open(sealed, key: key, at: place) { try JSONDecoder().decode(type, from: Data($0)) }
+    }
+
+    /// Opens and decodes with `decode`; the plaintext is zeroed afterwards.
+    static func open<T>(_ sealed: [UInt8], key: SecretKey, at place: AssociatedData,
+                        decode: ([UInt8]) throws -> T) throws -> T {
         var plaintext = try Sodium.open(sealed, key: key, associatedData: place.bytes)
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
-        return try JSONDecoder().decode(type, from: Data(plaintext))
+        return try decode(plaintext)
     }
 }

@@ -127,46 +127,56 @@ extension VaultStore {
     /// The alerts matching the filters, decrypted; `allowed` decides on plaintext before decryption.
     func fetchAlerts(_ db: Database, status: AlertStatus? = nil, rule: String? = nil, role: String? = nil, subjectID: String? = nil,
                      allowed: ([String], String) -> Bool = { _, _ in true }) throws -> [StoredAlert] {
-        var sql = "SELECT * FROM alerts WHERE 1 = 1"
+        var sql = "SELECT \(Self.alertColumns) FROM alerts WHERE 1 = 1"
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let status { sql += " AND status = ?"; arguments.append(status.rawValue) }
         if let rule { sql += " AND rule_id = ?"; arguments.append(rule) }
         if let subjectID { sql += " AND subject_id = ?"; arguments.append(subjectID) }
         sql += " ORDER BY raised_on DESC, rule_id, id"
         var keys: [String: SecretKey] = [:]
-        return try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).compactMap { row in
-            let audience = (row["audience"] as String).split(separator: ",").map(String.init)
+        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).compactMap { row in
+            let audience = (row[AlertColumn.audience] as String).split(separator: ",").map(String.init)
             if let role, !audience.contains(role) { return nil }
-            guard allowed(audience, row["group_name"]) else { return nil }
-            let owner: String = row["subject_id"]
-            let key = try keys[owner] ?? openSubject(db, id: owner).key
+            guard allowed(audience, row[AlertColumn.group]) else { return nil }
+            let owner: String = row[AlertColumn.subject]
+            let key = try keys[owner] ?? subjectKey(db, id: owner)
             keys[owner] = key
             return try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience)
         }
     }
 
+    /// The columns `storedAlert` reads, in the order of `AlertColumn` (read by position: by name, every column
+    /// lookup folds case).
+    static let alertColumns = "id, subject_id, rule_id, severity, status, audience, group_name, raised_on, follow_up, parent_id, detail, resolution"
+
+    private enum AlertColumn {
+        static let id = 0, subject = 1, rule = 2, severity = 3, status = 4, audience = 5, group = 6, raised = 7
+        static let followUp = 8, parent = 9, detail = 10, resolution = 11
+    }
+
     private static func storedAlert(_ row: Row, key: SecretKey, vaultID: String, audience: [String]) throws -> StoredAlert {
-        let id: String = row["id"]
-        let subjectID: String = row["subject_id"]
-        let detailBytes: Data = row["detail"]
+        let id: String = row[AlertColumn.id]
+        let subjectID: String = row[AlertColumn.subject]
+        let detailBytes: Data = row[AlertColumn.detail]
         let detail: AlertDetail
         do {
-            detail = try SealedJSON.open(AlertDetail.self, [UInt8](detailBytes), key: key,
-                                         at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id))
+            detail = try SealedJSON.open([UInt8](detailBytes), key: key,
+                                         at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id),
+                                         decode: AlertDetail.decode)
         } catch {
             throw VaultError(.integrity, "alert \(id): integrity failure, the sealed bytes do not authenticate")
         }
         var resolution = AlertResolution()
-        if let bytes = row["resolution"] as Data? {
+        if let bytes = row[AlertColumn.resolution] as Data? {
             resolution = try SealedJSON.open(AlertResolution.self, [UInt8](bytes), key: key,
                                              at: AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id))
         }
         var reveal: [String: String?] = [:]
         for entry in detail.reveal { reveal[entry.name] = .some(entry.value) }
         return StoredAlert(
-            id: id, rule: row["rule_id"], severity: row["severity"], status: row["status"], subject: subjectID,
-            audience: audience, group: row["group_name"], reveal: reveal, evidence: detail.evidence,
-            followUp: row["follow_up"], created: row["raised_on"], parent: row["parent_id"],
+            id: id, rule: row[AlertColumn.rule], severity: row[AlertColumn.severity], status: row[AlertColumn.status],
+            subject: subjectID, audience: audience, group: row[AlertColumn.group], reveal: reveal, evidence: detail.evidence,
+            followUp: row[AlertColumn.followUp], created: row[AlertColumn.raised], parent: row[AlertColumn.parent],
             outcome: resolution.outcome, comment: resolution.comment)
     }
 

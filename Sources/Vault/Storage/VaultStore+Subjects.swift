@@ -39,6 +39,18 @@ extension VaultStore {
         return try openSubject(id: id, wrapped: row[0], identity: row[1])
     }
 
+    /// A subject's data key alone, for reading its alerts without opening its identity.
+    func subjectKey(_ db: Database, id: String) throws -> SecretKey {
+        guard let wrapped = try Data.fetchOne(db.cachedStatement(sql: "SELECT wrapped FROM subject_keys WHERE subject_id = ?"),
+                                              arguments: [id])
+        else { throw VaultError(.notFound, "subject \(id): not found") }
+        do {
+            return try DataKey.unwrap([UInt8](wrapped), with: keys.keyEncryption, vaultID: vaultID, subjectID: id)
+        } catch {
+            throw VaultError(.integrity, "subject \(id): its data key does not open (integrity failure)")
+        }
+    }
+
     /// Opens a subject from its wrapped data key and sealed identity, as stored.
     func openSubject(id: String, wrapped: Data, identity sealed: Data) throws(VaultError) -> OpenSubject {
         do {

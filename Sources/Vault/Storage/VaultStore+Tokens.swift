@@ -1,5 +1,6 @@
 public import Foundation
 internal import GRDB
+import Synchronization
 public import RulesEngine
 
 extension VaultStore {
@@ -88,11 +89,7 @@ extension VaultStore {
         guard text.hasPrefix(Paseto.header) else {
             throw VaultError(.invalidToken, "invalid token: not a v4.public PASETO token")
         }
-        guard let (payload, _) = Paseto.verify(text, publicKey: try signingKeys().publicKey, implicit: Array(vaultID.utf8))
-        else { throw VaultError(.invalidToken, "invalid token: the signature does not verify for this vault") }
-        guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: Data(payload)),
-            let notBefore = TokenClaims.date(claims.nbf), let expiry = TokenClaims.date(claims.exp)
-        else { throw VaultError(.invalidToken, "invalid token: malformed claims") }
+        let (claims, notBefore, expiry) = try verifiedClaims(text)
         guard now >= notBefore else { throw VaultError(.invalidToken, "invalid token: not valid yet") }
         guard now < expiry else { throw VaultError(.invalidToken, "invalid token: expired") }
         let row: Row? = try read { db in try Row.fetchOne(db, sql: "SELECT revoked_at FROM tokens WHERE id = ?", arguments: [claims.jti]) }
@@ -107,6 +104,26 @@ extension VaultStore {
         }
         return Principal(tokenID: claims.jti, role: claims.role, groups: Set(claims.groups))
     }
+
+    /// The claims of a token whose signature verifies, and its validity window. A server sees the same few tokens
+    /// on every request: the outcome of verifying the same bytes is kept (bounded), while the time window,
+    /// revocation and policy are checked on every call.
+    private func verifiedClaims(_ text: String) throws(VaultError) -> (TokenClaims, Date, Date) {
+        if let known = verifiedTokens.withLock({ $0[text] }) { return known }
+        guard let (payload, _) = Paseto.verify(text, publicKey: try signingKeys().publicKey, implicit: Array(vaultID.utf8))
+        else { throw VaultError(.invalidToken, "invalid token: the signature does not verify for this vault") }
+        guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: Data(payload)),
+            let notBefore = TokenClaims.date(claims.nbf), let expiry = TokenClaims.date(claims.exp)
+        else { throw VaultError(.invalidToken, "invalid token: malformed claims") }
+        verifiedTokens.withLock { cache in
+            if cache.count >= Self.verifiedTokenLimit { cache.removeAll() }
+            cache[text] = (claims, notBefore, expiry)
+        }
+        return (claims, notBefore, expiry)
+    }
+
+    /// How many verified tokens are remembered before the memory is cleared.
+    static let verifiedTokenLimit = 1_024
 
     /// Revokes a token: every later verification refuses it.
     public func revokeToken(_ id: String, now: Date = Date()) throws(VaultError) {

@@ -13,7 +13,7 @@ struct AlertsController {
     }
 
     func addRoutes(to router: Router<VaultRequestContext>) {
-        router.get("/v1/alerts") { request, context -> JSONBody<[String: [StoredAlert]]> in
+        router.get("/v1/alerts") { request, context -> EncodedJSONBody in
             let principal = try context.requirePrincipal()
             let status = try request.uri.queryParameters["status"].map { text -> AlertStatus in
                 guard let status = AlertStatus(rawValue: String(text)) else {
@@ -22,7 +22,7 @@ struct AlertsController {
                 return status
             }
             do {
-                return JSONBody(["alerts": try store.alerts(for: principal, status: status)])
+                return EncodedJSONBody(bytes: StoredAlert.listJSON(try store.alerts(for: principal, status: status)))
             } catch {
                 throw APIError(error)
             }
