@@ -86,7 +86,8 @@ extension VaultStore {
     /// The alerts a principal may see, decided on plaintext facts before any decryption.
     public func alerts(for principal: Principal, status: AlertStatus? = nil, rule: String? = nil) throws(VaultError) -> [StoredAlert] {
         let policy = AccessPolicy(ruleSet: try checkedRuleSet().1)
-        return try alerts(by: principal, status: status, rule: rule) { audience, group in
+        // Only alerts addressed to the token's role can be permitted: SQL leaves the others out before the decision.
+        return try alerts(by: principal, status: status, rule: rule, role: principal.isConsole ? nil : principal.role) { audience, group in
             policy.alert(principal, audience: audience, group: group).isPermitted
         }
     }

@@ -112,13 +112,12 @@ extension VaultStore {
     /// Lists alerts and logs the read: no log entry, no alert served.
     func alerts(by principal: Principal?, status: AlertStatus? = nil, rule: String? = nil, role: String? = nil,
                 allowed: ([String], String) -> Bool = { _, _ in true }) throws(VaultError) -> [StoredAlert] {
-        let labels = (try? checkedRuleSet().1).map { ruleSet in
-            { (rules: [String]) in Array(Set(rules.flatMap { ruleSet.rule($0)?.labels ?? [] })) }
-        } ?? { _ in [] }
         // Decrypted in a read, beside other readers; then logged in a short write before anything is returned.
-        let alerts = try read { db in try fetchAlerts(db, status: status, rule: rule, role: role, allowed: allowed) }
+        let (ruleSet, alerts) = try read { db in
+            (try? checkedRuleSet(db).1, try fetchAlerts(db, status: status, rule: rule, role: role, allowed: allowed))
+        }
         var event = AuditEvent(principal, .alertsRead)
-        event.labels = labels(alerts.map(\.rule))
+        event.labels = Array(Set(alerts.flatMap { ruleSet?.rule($0.rule)?.labels ?? [] }))
         event.detail = "\(alerts.count) alerts" + (status.map { ", status \($0.rawValue)" } ?? "") + (rule.map { ", rule \($0)" } ?? "")
         try write { db in try appendAudit(db, event) }
         return alerts
@@ -132,17 +131,23 @@ extension VaultStore {
         if let status { sql += " AND status = ?"; arguments.append(status.rawValue) }
         if let rule { sql += " AND rule_id = ?"; arguments.append(rule) }
         if let subjectID { sql += " AND subject_id = ?"; arguments.append(subjectID) }
+        // The audience is a comma-separated list of role names; the exact check below stays the authority.
+        if let role { sql += " AND instr(',' || audience || ',', ?) > 0"; arguments.append(",\(role),") }
         sql += " ORDER BY raised_on DESC, rule_id, id"
         var keys: [String: SecretKey] = [:]
-        return try Row.fetchAll(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments)).compactMap { row in
+        var alerts: [StoredAlert] = []
+        // A cursor: the sealed columns of alerts the caller may not see are never copied out of SQLite.
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
+        while let row = try rows.next() {
             let audience = (row[AlertColumn.audience] as String).split(separator: ",").map(String.init)
-            if let role, !audience.contains(role) { return nil }
-            guard allowed(audience, row[AlertColumn.group]) else { return nil }
+            if let role, !audience.contains(role) { continue }
+            guard allowed(audience, row[AlertColumn.group]) else { continue }
             let owner: String = row[AlertColumn.subject]
             let key = try keys[owner] ?? subjectKey(db, id: owner)
             keys[owner] = key
-            return try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience)
+            alerts.append(try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience))
         }
+        return alerts
     }
 
     /// The columns `storedAlert` reads, in the order of `AlertColumn` (read by position: by name, every column

@@ -22,18 +22,18 @@ extension VaultStore {
     /// Appends one entry in the caller's transaction, with its Merkle leaf and the subtrees it completes, then
     /// signs a checkpoint of the new tree. If any of it fails, the caller's transaction — the operation — fails.
     func appendAudit(_ db: Database, _ event: AuditEvent) throws {
-        let seq = (try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM audit_log") ?? 0) + 1
+        let seq = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM audit_log")) ?? 0) + 1
         let time = Int(Date().timeIntervalSince1970)
         let subject = try event.subjectID.map { try pseudonym(db, $0) } ?? ""
-        let ruleSet = try String.fetchOne(db, sql: "SELECT sha256 FROM rule_sets ORDER BY version DESC LIMIT 1") ?? ""
+        let ruleSet = try String.fetchOne(db.cachedStatement(sql: "SELECT sha256 FROM rule_sets ORDER BY version DESC LIMIT 1")) ?? ""
         let sealing = try vaultKey(db, .auditData)
         let purpose = try event.purpose.map { try Sodium.seal(Array($0.utf8), key: sealing, associatedData: purposePlace(seq).bytes) }
         let labels = event.labels.sorted().joined(separator: ",")
         let reasons = event.reasons.joined(separator: "\n")
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO audit_log (seq, time, actor, role, action, subject, labels, purpose, decision, reasons, rule_set, detail)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [seq, time, event.actor, event.role, event.action.rawValue, subject, labels, purpose.map { Data($0) },
+            """).execute(arguments: [seq, time, event.actor, event.role, event.action.rawValue, subject, labels, purpose.map { Data($0) },
                              event.decision, reasons, ruleSet, event.detail])
         let leaf = try MerkleTree.leafHash(AuditEntry.canonical(
             seq: seq, time: time, actor: event.actor, role: event.role, action: event.action.rawValue, subject: subject,
@@ -41,7 +41,7 @@ extension VaultStore {
         var index = seq - 1
         var level = 0
         var hash = leaf
-        try db.execute(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES (0, ?, ?)", arguments: [index, Data(leaf)])
+        try db.cachedStatement(sql: "INSERT INTO audit_nodes (level, idx, hash) VALUES (0, ?, ?)").execute(arguments: [index, Data(leaf)])
         while index & 1 == 1 {
             guard let left = try Data.fetchOne(db.cachedStatement(sql: "SELECT hash FROM audit_nodes WHERE level = ? AND idx = ?"),
                                                arguments: [level, index - 1]) else { throw VaultError(.integrity, "audit tree node missing") }
@@ -91,8 +91,8 @@ extension VaultStore {
         let root = try MerkleTree.hash(0, size, subtree: subtree(db))
         let (publicKey, secretKey) = try auditKeys(db)
         let note = try Checkpoint.sign(origin: auditOrigin, size: size, root: root, secretKey: secretKey, publicKey: publicKey)
-        try db.execute(sql: "INSERT OR IGNORE INTO audit_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)",
-                       arguments: [size, Data(root), note, Int(Date().timeIntervalSince1970)])
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO audit_checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [size, Data(root), note, Int(Date().timeIntervalSince1970)])
     }
 
     /// The latest signed checkpoint (signing one if the log is empty).

@@ -53,20 +53,21 @@ extension VaultStore {
     /// The current rule set, checked; the schema every import and evaluation follows. The check runs once per
     /// loaded version: later calls only compare the current version's digest with the cached one.
     public func checkedRuleSet() throws(VaultError) -> (StoredRuleSet, CheckedRuleSet) {
-        let current: Row? = try read { db in
-            try Row.fetchOne(db, sql: "SELECT version, sha256 FROM rule_sets ORDER BY version DESC LIMIT 1")
-        }
-        guard let current else {
-            throw VaultError(.noRuleSet, "no rule set is loaded; run 'rulesctl rules load --vault \(directory)'")
-        }
-        if let cached = ruleSetCache.withLock({ $0 }), cached.0.version == current["version"] as Int,
-            cached.0.sha256 == current["sha256"] as String
-        {
+        try read { db in try checkedRuleSet(db) }
+    }
+
+    /// `checkedRuleSet()` inside a caller's read or write, so that a request reads the policy and its data in one
+    /// transaction.
+    func checkedRuleSet(_ db: Database) throws -> (StoredRuleSet, CheckedRuleSet) {
+        let noRuleSet = VaultError(.noRuleSet, "no rule set is loaded; run 'rulesctl rules load --vault \(directory)'")
+        guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, sha256 FROM rule_sets ORDER BY version DESC LIMIT 1"))
+        else { throw noRuleSet }
+        if let cached = ruleSetCache.withLock({ $0 }), cached.0.version == current[0] as Int, cached.0.sha256 == current[1] as String {
             return cached
         }
-        guard let stored = try storedRuleSet() else {
-            throw VaultError(.noRuleSet, "no rule set is loaded; run 'rulesctl rules load --vault \(directory)'")
-        }
+        guard let row = try Row.fetchOne(db, sql: "SELECT version, sha256, files FROM rule_sets ORDER BY version DESC LIMIT 1")
+        else { throw noRuleSet }
+        let stored = StoredRuleSet(version: row["version"], sha256: row["sha256"], files: Self.decode(row["files"]))
         guard let checked = RuleSet.check(stored.files).ruleSet else {
             throw VaultError(.integrity, "the stored rule set version \(stored.version) no longer checks")
         }

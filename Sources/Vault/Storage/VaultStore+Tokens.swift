@@ -92,10 +92,13 @@ extension VaultStore {
         let (claims, notBefore, expiry) = try verifiedClaims(text)
         guard now >= notBefore else { throw VaultError(.invalidToken, "invalid token: not valid yet") }
         guard now < expiry else { throw VaultError(.invalidToken, "invalid token: expired") }
-        let row: Row? = try read { db in try Row.fetchOne(db, sql: "SELECT revoked_at FROM tokens WHERE id = ?", arguments: [claims.jti]) }
+        // The register and the policy in one read.
+        let (row, ruleSet): (Row?, CheckedRuleSet) = try read { db in
+            (try Row.fetchOne(db.cachedStatement(sql: "SELECT revoked_at FROM tokens WHERE id = ?"), arguments: [claims.jti]),
+             try checkedRuleSet(db).1)
+        }
         guard let row else { throw VaultError(.invalidToken, "invalid token: unknown to this vault") }
-        guard (row["revoked_at"] as Int?) == nil else { throw VaultError(.invalidToken, "invalid token: revoked") }
-        let (_, ruleSet) = try checkedRuleSet()
+        guard (row[0] as Int?) == nil else { throw VaultError(.invalidToken, "invalid token: revoked") }
         guard ruleSet.roles[claims.role] != nil else {
             throw VaultError(.invalidToken, "invalid token: role '\(claims.role)' is no longer in the policy")
         }
