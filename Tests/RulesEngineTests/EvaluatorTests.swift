@@ -200,4 +200,46 @@ import Testing
         #expect(result.errors.map(\.ruleID) == ["T"])
         #expect(result.errors.first?.location == "extra1.vigie:1")
     }
+
+    /// Counts which kinds an evaluation asks for.
+    private final class CountingSource: RecordSource {
+        let records: [Record]
+        var asked: [String] = []
+        init(_ records: [Record]) { self.records = records }
+        func records(ofKind kind: String) -> [Record] {
+            asked.append(kind)
+            return records.filter { $0.kind == kind }
+        }
+    }
+
+    @Test func recordsAreReadOnlyWhenAConditionNeedsThemAndOnceEach() throws {
+        let rules = try ruleSet(when: "age < 16 and count(absence, in calendar_month) >= 2",
+                                extra: "reveal count(absence, in calendar_month) as n")
+        let evaluator = Evaluator(ruleSet: rules)
+        let march = absences(["2026-03-02", "2026-03-03"])
+        // Born 2012-03-01: 14 on 2026-03-20, the condition reads the absences (once, though twice in the rule).
+        let young = CountingSource(march)
+        let fired = evaluator.evaluate(subject: SubjectRecord(id: "s", fields: ["naissance": .date(day(Self.born))]),
+                                       source: young, history: [], asOf: day("2026-03-20"), only: ["T"])
+        #expect(fired.alerts.first?.revealed.first?.value == .int(2))
+        #expect(young.asked == ["absence"])
+        // Born 2009: 17, the first condition fails and the absences are never asked for.
+        let older = CountingSource(march)
+        let silent = evaluator.evaluate(subject: SubjectRecord(id: "s", fields: ["naissance": .date(day("2009-01-01"))]),
+                                        source: older, history: [], asOf: day("2026-03-20"), only: ["T"])
+        #expect(silent.alerts.isEmpty)
+        #expect(older.asked.isEmpty)
+    }
+
+    @Test func anAlertCarriesTheSameExplanationAsTheConditionAlone() throws {
+        let rules = try ruleSet(when: "age < 16 and not exists(absence where justifiee, in calendar_month) and count(absence, in calendar_month) >= 2")
+        let subject = SubjectRecord(id: "s", fields: ["naissance": .date(day(Self.born))])
+        let records = absences(["2026-03-02", "2026-03-03"])
+        let evaluator = Evaluator(ruleSet: rules)
+        let alert = try #require(evaluator.evaluate(subject: subject, records: records, history: [], asOf: day("2026-03-20"),
+                                                    only: ["T"]).alerts.first)
+        let explained = evaluator.explain(rule: "T", subject: subject, records: records, history: [], asOf: day("2026-03-20"))
+        #expect(alert.evidence.map { $0.description } == explained.map { $0.description })
+        #expect(alert.evidence.last?.recordIDs == ["a1", "a2"])
+    }
 }

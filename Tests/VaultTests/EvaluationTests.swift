@@ -147,4 +147,31 @@ import Vault
         }
         #expect(compared >= 40)
     }
+
+    @Test func aTamperedRecordStopsTheEvaluationNamingItAndStoresNothing() async throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 300)
+        let ids = try tamperEveryAbsence(in: vault.directory + "/vault.sqlite")
+        await #expect {
+            _ = try await vault.store.evaluate(asOf: asOf, only: ["ABS-4DJ"])
+        } throws: { error in
+            guard let error = error as? VaultError, error.code == .integrity else { return false }
+            return ids.contains { error.message.contains("record \($0) ") } && error.message.contains("integrity failure")
+        }
+        #expect(try vault.store.alerts(rule: "ABS-4DJ").isEmpty)
+    }
+
+    /// Flips the last byte of every sealed absence record; returns their identifiers.
+    private func tamperEveryAbsence(in path: String) throws -> Set<String> {
+        let db = try DatabaseQueue(path: path)
+        return try db.write { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT id, sealed FROM records WHERE kind = 'absence'")
+            for row in rows {
+                var sealed = [UInt8](row["sealed"] as Data)
+                sealed[sealed.count - 1] ^= 0x01
+                try db.execute(sql: "UPDATE records SET sealed = ? WHERE id = ?", arguments: [Data(sealed), row["id"] as String])
+            }
+            return Set(rows.map { $0["id"] as String })
+        }
+    }
 }

@@ -77,25 +77,25 @@ extension EvaluationContext {
             interval = resolved
         }
         var matched: [Record] = []
-        for record in recordsByKind[aggregate.kind] ?? [] {
+        for record in records.records(ofKind: aggregate.kind) {
             if let interval {
                 guard let date = record.date, interval.contains(date) else { continue }
             }
             if let filter = aggregate.filter {
-                var inner = Trace()
+                var inner = Trace(collects: false)
                 guard try value(of: filter, record: record, trace: &inner) == .bool(true) else { continue }
             }
             matched.append(record)
         }
         switch aggregate.function {
         case .count:
-            trace.recordIDs += matched.map(\.id)
+            trace.read(matched.map(\.id))
             return (.int(matched.count), nil)
         case .exists:
-            trace.recordIDs += matched.map(\.id)
+            trace.read(matched.map(\.id))
             return (.bool(!matched.isEmpty), nil)
         case .sum:
-            trace.recordIDs += matched.map(\.id)
+            trace.read(matched.map(\.id))
             var total = 0
             for record in matched {
                 guard let field = aggregate.field, case .int(let amount) = record.fields[field] else { continue }
@@ -106,7 +106,7 @@ extension EvaluationContext {
             return (.int(total), nil)
         case .last:
             guard let last = matched.last else { return (.missing, nil) }
-            trace.recordIDs.append(last.id)
+            trace.read([last.id])
             return (.missing, last)
         }
     }

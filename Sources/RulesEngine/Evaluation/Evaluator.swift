@@ -19,12 +19,23 @@ public struct Evaluator: Sendable {
     public func evaluate(subject: SubjectRecord, records: [Record], history: [PastAlert], asOf: Day,
                          only: Set<String>? = nil) -> EvaluationResult
     {
-        let context = EvaluationContext(ruleSet: ruleSet, subject: subject, records: records, history: history, asOf: asOf)
+        evaluate(subject: subject, source: RecordList(records), history: history, asOf: asOf, only: only)
+    }
+
+    /// Evaluates the rules for one subject whose records are read kind by kind, only when a rule needs them.
+    public func evaluate(subject: SubjectRecord, source: any RecordSource, history: [PastAlert], asOf: Day,
+                         only: Set<String>? = nil) -> EvaluationResult
+    {
+        let context = EvaluationContext(ruleSet: ruleSet, subject: subject, source: source, history: history, asOf: asOf)
         var alerts: [Alert] = []
         var deduplicated: [Deduplicated] = []
         var errors: [EvaluationError] = []
         for rule in ruleSet.rules where only?.contains(rule.id) ?? true {
             do throws(EvaluationFailure) {
+                // Most conditions do not hold: they are decided without building their explanation, which is
+                // computed, with the same result, only for the rules that fire.
+                var probe = Trace(collects: false)
+                guard try context.value(of: rule.when, trace: &probe) == .bool(true) else { continue }
                 var evidence: [Evidence] = []
                 guard try context.explain(rule.when, into: &evidence) else { continue }
                 if let reason = context.deduplicationReason(for: rule) {
@@ -58,32 +69,31 @@ struct EvaluationFailure: Error {
 struct Trace {
     var window: DayInterval?
     var recordIDs: [String] = []
+    /// Whether record identifiers are gathered (not when a condition is only decided).
+    var collects = true
+
+    init(collects: Bool = true) { self.collects = collects }
+
+    mutating func read(_ ids: @autoclosure () -> [String]) {
+        if collects { recordIDs += ids() }
+    }
 }
 
 /// Everything one subject's evaluation reads.
 struct EvaluationContext {
     let ruleSet: CheckedRuleSet
     let subject: SubjectRecord
-    /// Records dated on or before the evaluation date, by kind, oldest first.
-    let recordsByKind: [String: [Record]]
+    /// The subject's records, read kind by kind when first needed.
+    let records: RecordCache
     let history: [PastAlert]
     let asOf: Day
 
-    init(ruleSet: CheckedRuleSet, subject: SubjectRecord, records: [Record], history: [PastAlert], asOf: Day) {
+    init(ruleSet: CheckedRuleSet, subject: SubjectRecord, source: any RecordSource, history: [PastAlert], asOf: Day) {
         self.ruleSet = ruleSet
         self.subject = subject
         self.asOf = asOf
         self.history = history.filter { $0.date <= asOf }
-        var byKind: [String: [Record]] = [:]
-        for record in records where (record.date.map { $0 <= asOf } ?? true) {
-            byKind[record.kind, default: []].append(record)
-        }
-        // INVARIANT: sorting is stable, so records of the same date keep the caller's order and `last` picks the
-        // one given last.
-        self.recordsByKind = byKind.mapValues { list in
-            list.enumerated().sorted { ($0.element.date ?? Day(ordinal: .min), $0.offset) < ($1.element.date ?? Day(ordinal: .min), $1.offset) }
-                .map(\.element)
-        }
+        self.records = RecordCache(source, asOf: asOf)
     }
 
     /// Evaluates a condition, recording one piece of evidence per elementary condition reached.
@@ -161,7 +171,8 @@ extension Evaluator {
                         asOf: Day) -> [Evidence]
     {
         guard let rule = ruleSet.rule(id) else { return [] }
-        let context = EvaluationContext(ruleSet: ruleSet, subject: subject, records: records, history: history, asOf: asOf)
+        let context = EvaluationContext(ruleSet: ruleSet, subject: subject, source: RecordList(records), history: history,
+                                        asOf: asOf)
         var evidence: [Evidence] = []
         do {
             _ = try context.explain(rule.when, into: &evidence)

@@ -136,11 +136,14 @@ extension VaultStore {
                 group.addTask {
                     do throws(VaultError) {
                         let inputs = try self.loadForEvaluation(half, rules: rules, kinds: kinds, ruleSet: ruleSet)
-                        return .success(inputs.map { input in
-                            SubjectOutcome(subjectID: input.subject.id, key: input.key,
-                                           result: evaluator.evaluate(subject: input.subject, records: input.records,
-                                                                      history: input.history, asOf: asOf, only: input.rules))
-                        })
+                        var outcomes: [SubjectOutcome] = []
+                        for input in inputs {
+                            let result = evaluator.evaluate(subject: input.subject, source: input.records,
+                                                            history: input.history, asOf: asOf, only: input.rules)
+                            if let failure = input.records.failure { throw VaultError(.integrity, failure) }
+                            outcomes.append(SubjectOutcome(subjectID: input.subject.id, key: input.key, result: result))
+                        }
+                        return .success(outcomes)
                     } catch {
                         return .failure(error)
                     }

@@ -6,7 +6,7 @@ import RulesEngine
 struct EvaluationInput {
     let rules: Set<String>
     let subject: SubjectRecord
-    let records: [RulesEngine.Record]
+    let records: SealedRecords
     let history: [PastAlert]
     let key: SecretKey
 }
@@ -15,9 +15,10 @@ extension VaultStore {
     /// Loads a batch of subjects in four queries (record counts by kind, keys and identities, records, alert
     /// history), whatever its size. A subject is opened only if it holds the records one of `rules` needs
     /// (`CheckedRule.requiredRecords`, from the plaintext kind column): the others cannot raise an alert and stay
-    /// sealed. Only records of `kinds` are decrypted. Subjects erased meanwhile are skipped.
+    /// sealed. Records of `kinds` are read sealed, and opened only when the evaluator reads their kind
+    /// (`SealedRecords`). Subjects erased meanwhile are skipped.
     ///
-    /// - Throws: `VaultError.integrity` naming the record or subject whose sealed bytes do not authenticate.
+    /// - Throws: `VaultError.integrity` naming the subject whose key or identity does not authenticate.
     func loadForEvaluation(_ ids: [String], rules: [(id: String, needs: [String: Int])], kinds: Set<String>,
                            ruleSet: CheckedRuleSet) throws(VaultError) -> [EvaluationInput]
     {
@@ -47,24 +48,14 @@ extension VaultStore {
                 let id: String = row[0]
                 subjects[id] = try openSubject(id: id, wrapped: row[1], identity: row[2])
             }
-            var records: [String: [RulesEngine.Record]] = [:]
+            var sealed: [String: [String: [SealedRecords.Row]]] = [:]
             let recordRows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT subject_id, id, kind, sealed FROM records
                 WHERE subject_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))
                 """), arguments: [list, Self.jsonArray(kinds.sorted())])
             while let row = try recordRows.next() {
-                let subjectID: String = row[0]
-                let recordID: String = row[1]
-                let kind: String = row[2]
-                guard let subject = subjects[subjectID], let shape = ruleSet.kinds[kind] else { continue }
-                let sealed: Data = row[3]
-                let place = AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: recordID, kind: kind)
-                guard let fields = try? SealedFields.open([UInt8](sealed), key: subject.key, at: place) else {
-                    throw VaultError(.integrity, "record \(recordID) (kind \(kind)): integrity failure, the sealed bytes "
-                        + "do not authenticate; run 'rulesctl verify'")
-                }
-                records[subjectID, default: []].append(
-                    RulesEngine.Record(id: recordID, kind: kind, fields: Self.typed(fields, shape: shape)))
+                let bytes: Data = row[3]
+                sealed[row[0], default: [:]][row[2], default: []].append(SealedRecords.Row(id: row[1], sealed: [UInt8](bytes)))
             }
             var history: [String: [PastAlert]] = [:]
             let alertRows = try Row.fetchCursor(db.cachedStatement(sql: """
@@ -77,7 +68,9 @@ extension VaultStore {
             return opening.compactMap { id in
                 subjects[id].map { subject in
                     EvaluationInput(rules: eligible[id] ?? [], subject: SubjectRecord(id: id, fields: Self.typed(subject.identity, shape: ruleSet.subject)),
-                                    records: records[id] ?? [], history: history[id] ?? [], key: subject.key)
+                                    records: SealedRecords(vaultID: vaultID, subjectID: id, key: subject.key, shapes: ruleSet.kinds,
+                                                           rows: sealed[id] ?? [:]),
+                                    history: history[id] ?? [], key: subject.key)
                 }
             }
         }

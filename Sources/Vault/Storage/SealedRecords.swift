@@ -1,0 +1,43 @@
+import Foundation
+import RulesEngine
+
+/// One subject's records as stored, opened kind by kind when the evaluator first reads that kind: a rule whose
+/// condition on the subject already fails leaves them sealed. A record that does not authenticate stops the
+/// subject's evaluation: `failure` names it and the caller throws.
+final class SealedRecords: RecordSource {
+    struct Row {
+        let id: String
+        let sealed: [UInt8]
+    }
+
+    private let vaultID: String
+    private let subjectID: String
+    private let key: SecretKey
+    private let shapes: [String: RecordShape]
+    private let rows: [String: [Row]]
+    /// The first record that failed to open, as an error message naming it.
+    private(set) var failure: String?
+
+    init(vaultID: String, subjectID: String, key: SecretKey, shapes: [String: RecordShape], rows: [String: [Row]]) {
+        self.vaultID = vaultID
+        self.subjectID = subjectID
+        self.key = key
+        self.shapes = shapes
+        self.rows = rows
+    }
+
+    func records(ofKind kind: String) -> [Record] {
+        guard failure == nil, let shape = shapes[kind] else { return [] }
+        var records: [Record] = []
+        for row in rows[kind] ?? [] {
+            let place = AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: row.id, kind: kind)
+            guard let fields = try? SealedFields.open(row.sealed, key: key, at: place) else {
+                failure = "record \(row.id) (kind \(kind)): integrity failure, the sealed bytes do not authenticate; "
+                    + "run 'rulesctl verify'"
+                return []
+            }
+            records.append(Record(id: row.id, kind: kind, fields: VaultStore.typed(fields, shape: shape)))
+        }
+        return records
+    }
+}
