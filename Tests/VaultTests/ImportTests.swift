@@ -1,4 +1,5 @@
 import Foundation
+import Synthetic
 import Testing
 import Vault
 
@@ -24,6 +25,29 @@ import Vault
         #expect(again.subjectsCreated == 0)
         #expect(try vault.store.status().records == 3)
         #expect(try vault.store.status().subjects == 2)
+    }
+
+    /// With a one-bit index every lookup meets about half the vault: each person is still matched once, whether
+    /// met earlier in the file, in an earlier file, or spelt otherwise.
+    @Test func collidingIndexesStillMatchEachPersonOnce() throws {
+        let wide = try TemporaryVault(population: 100_000)
+        let narrow = try TemporaryVault(population: 4)
+        _ = try wide.importSynthetic(subjects: 150)
+        let manifest = try narrow.importSynthetic(subjects: 150)
+        #expect(try narrow.store.status().subjects == wide.store.status().subjects)
+        #expect(try narrow.store.status().records == wide.store.status().records)
+        let file = try #require(manifest.files.first { $0.kind == "absence" })
+        let lines = try String(contentsOfFile: narrow.root.appendingPathComponent("synth/" + file.path).path, encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        let shouted = lines.dropFirst().map { line in
+            let cells = line.split(separator: ",", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+            return ([cells[0].uppercased(), cells[1].uppercased()] + cells.dropFirst(2)).joined(separator: ",")
+        }
+        let again = try narrow.store.importFile(try narrow.file("shouted.csv", ([lines[0]] + shouted).joined(separator: "\n") + "\n"),
+                                                kind: "absence", source: file.source)
+        #expect(again.rows == lines.count - 1)
+        #expect(again.subjectsCreated == 0)
+        #expect(again.recordsStored == 0)
     }
 
     /// Case, accents, hyphens and double spaces are folded: the same person is matched.

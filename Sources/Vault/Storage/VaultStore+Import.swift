@@ -65,13 +65,24 @@ extension VaultStore {
         var indexes: [[UInt8]] = []
         identityKeys.reserveCapacity(rows.count)
         indexes.reserveCapacity(rows.count)
+        // A partner file lists the same young person on many rows: each spelling is folded and indexed once.
+        var indexed: [[String]: (key: [String], index: [UInt8])] = [:]
         for row in rows {
+            let spelling = BlindIndex.identityFields.map { row.subject[$0] ?? "" }
+            if let known = indexed[spelling] {
+                identityKeys.append(known.key)
+                indexes.append(known.index)
+                continue
+            }
             let identityKey = BlindIndex.identityKey(row.subject)
-            identityKeys.append(identityKey)
-            indexes.append(try crypto { () throws(CryptoError) in
+            let index = try crypto { () throws(CryptoError) in
                 try BlindIndex.value(ofKey: identityKey, key: keys.blindIndex, bits: indexBits)
-            })
+            }
+            indexed[spelling] = (identityKey, index)
+            identityKeys.append(identityKey)
+            indexes.append(index)
         }
+        var recordIDs = try crypto { () throws(CryptoError) in try RandomID.many(rows.count) }.makeIterator()
         let now = Int(Date().timeIntervalSince1970)
         return try audited({ (summary: ImportSummary) in
             var event = AuditEvent(nil, .imported)
@@ -83,6 +94,8 @@ extension VaultStore {
             let fingerprintKey = try fingerprintKey(db)
             // Subjects met in this file, by normalised identity: each is matched or created once.
             var opened: [[String]: OpenSubject] = [:]
+            // Every subject opened so far, `opened` under its identity: a lookup need not decrypt them again.
+            var openedIDs: Set<String> = []
             var touched: Set<String> = []
             var created = 0, matched = 0, stored = 0, duplicates = 0
             for (number, row) in rows.enumerated() {
@@ -90,22 +103,31 @@ extension VaultStore {
                 if let known = opened[identityKeys[number]] {
                     subject = known
                     matched += 1
-                } else if let found = try matchSubject(db, identity: row.subject, index: indexes[number]) {
+                } else if let found = try matchSubject(db, identity: row.subject, index: indexes[number], skipping: openedIDs,
+                                                       opened: { candidate in
+                                                           openedIDs.insert(candidate.id)
+                                                           let key = BlindIndex.identityKey(candidate.identity)
+                                                           if opened[key] == nil { opened[key] = candidate }
+                                                       }) {
                     subject = found
                     matched += 1
                 } else {
                     subject = try createSubject(db, identity: row.subject, index: indexes[number], now: now)
+                    openedIDs.insert(subject.id)
+                    opened[identityKeys[number]] = subject
                     created += 1
                 }
                 // Identity fields keep their first spelling; other subject fields (etablissement…) take the newest.
-                var merged = subject.identity
-                for (name, value) in row.subject where !BlindIndex.identityFields.contains(name) { merged[name] = value }
-                if merged != subject.identity {
-                    subject.identity = merged
-                    try updateIdentity(db, subject)
+                let changed = row.subject.contains { name, value in
+                    !BlindIndex.identityFields.contains(name) && subject.identity[name] != value
                 }
-                opened[identityKeys[number]] = subject
-                if try storeRecord(db, subject: subject, kind: kind, source: source, fields: row.fields,
+                if changed {
+                    for (name, value) in row.subject where !BlindIndex.identityFields.contains(name) { subject.identity[name] = value }
+                    try updateIdentity(db, subject)
+                    opened[identityKeys[number]] = subject
+                }
+                guard let recordID = recordIDs.next() else { throw VaultError(.integrity, "record identifiers ran out") }
+                if try storeRecord(db, id: recordID, subject: subject, kind: kind, source: source, fields: row.fields,
                                    fingerprintKey: fingerprintKey, now: now) {
                     stored += 1
                     if touched.insert(subject.id).inserted {
@@ -125,13 +147,12 @@ extension VaultStore {
 
     /// Seals and stores one record unless the same one is already there (its fingerprint is unique); returns
     /// whether it was stored.
-    private func storeRecord(_ db: Database, subject: OpenSubject, kind: String, source: String, fields: [String: String],
-                             fingerprintKey: SecretKey, now: Int) throws -> Bool
+    private func storeRecord(_ db: Database, id: String, subject: OpenSubject, kind: String, source: String,
+                             fields: [String: String], fingerprintKey: SecretKey, now: Int) throws -> Bool
     {
         var plaintext = SealedFields.encode(fields)
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
         let fingerprint = try Sodium.keyedHash(Array("\(subject.id)|\(kind)|".utf8) + plaintext, key: fingerprintKey, length: 32)
-        let id = try RandomID.make()
         let sealed = try Sodium.seal(
             plaintext, key: subject.key,
             associatedData: AssociatedData(vaultID: vaultID, subjectID: subject.id, itemID: id, kind: kind).bytes)

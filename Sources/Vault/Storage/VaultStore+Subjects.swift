@@ -64,11 +64,20 @@ extension VaultStore {
 
     /// The subjects whose blind index matches, opened and compared on their full identity.
     func matchSubject(_ db: Database, identity: [String: String], index: [UInt8]) throws -> OpenSubject? {
+        try matchSubject(db, identity: identity, index: index, skipping: []) { _ in }
+    }
+
+    /// `matchSubject`, for an import that remembers the subjects it opened: candidates in `known` are not opened
+    /// again (the caller already knows their identity), and every candidate opened is handed to `opened`. With
+    /// truncated indexes a lookup meets a few other subjects each time; this way each is decrypted once per file.
+    func matchSubject(_ db: Database, identity: [String: String], index: [UInt8], skipping known: Set<String>,
+                      opened: (OpenSubject) -> Void) throws -> OpenSubject? {
         let candidates = try String.fetchAll(
             db.cachedStatement(sql: "SELECT subject_id FROM blind_indexes WHERE name = 'identity' AND value = ?"),
             arguments: [Data(index)])
-        for id in candidates {
+        for id in candidates where !known.contains(id) {
             let subject = try openSubject(db, id: id)
+            opened(subject)
             if BlindIndex.sameIdentity(subject.identity, identity) { return subject }
         }
         return nil

@@ -193,11 +193,20 @@ func crypto<T>(_ body: () throws(CryptoError) -> T) throws(VaultError) -> T {
 
 /// Random identifiers: 16 random bytes, hex. They carry no information about anyone.
 enum RandomID {
-    static func make() throws(CryptoError) -> String {
-        let digits = Array("0123456789abcdef".utf8)
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func make() throws(CryptoError) -> String { hex(try Sodium.randomBytes(16)[...]) }
+
+    /// `count` identifiers from one call to the system's random source (an import needs one per row).
+    static func many(_ count: Int) throws(CryptoError) -> [String] {
+        let bytes = try Sodium.randomBytes(16 * count)
+        return (0..<count).map { hex(bytes[($0 * 16)..<($0 * 16 + 16)]) }
+    }
+
+    private static func hex(_ bytes: ArraySlice<UInt8>) -> String {
         var hex: [UInt8] = []
         hex.reserveCapacity(32)
-        for byte in try Sodium.randomBytes(16) {
+        for byte in bytes {
             hex.append(digits[Int(byte >> 4)])
             hex.append(digits[Int(byte & 0x0F)])
         }
