@@ -46,6 +46,10 @@ public final class VaultStore: Sendable {
         do {
             let pool = try DatabasePool(path: path, configuration: configuration)
             try Migrations.migrator.migrate(pool)
+            // The writer holds an import's modified index pages until commit (one transaction per partner
+            // file): with too small a cache they spill to the log and are read back, many times over for a
+            // large file. 256 MiB, for the one writer only; it grows only as far as a transaction needs.
+            try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA cache_size = -262144") }
             return pool
         } catch {
             throw VaultError(.storage, "\(path): cannot open the database")
