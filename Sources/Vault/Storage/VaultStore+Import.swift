@@ -97,18 +97,25 @@ extension VaultStore {
             // Every subject opened so far, `opened` under its identity: a lookup need not decrypt them again.
             var openedIDs: Set<String> = []
             var touched: Set<String> = []
+            /// Looks the identity up among the subjects not opened yet, and remembers those it opens. (They are
+            /// recorded after the lookup: inserting into `openedIDs` while it is being read would copy it.)
+            func match(_ identity: [String: String], index: [UInt8]) throws -> OpenSubject? {
+                var met: [OpenSubject] = []
+                let found = try matchSubject(db, identity: identity, index: index, skipping: openedIDs) { met.append($0) }
+                for candidate in met {
+                    openedIDs.insert(candidate.id)
+                    let key = BlindIndex.identityKey(candidate.identity)
+                    if opened[key] == nil { opened[key] = candidate }
+                }
+                return found
+            }
             var created = 0, matched = 0, stored = 0, duplicates = 0
             for (number, row) in rows.enumerated() {
                 var subject: OpenSubject
                 if let known = opened[identityKeys[number]] {
                     subject = known
                     matched += 1
-                } else if let found = try matchSubject(db, identity: row.subject, index: indexes[number], skipping: openedIDs,
-                                                       opened: { candidate in
-                                                           openedIDs.insert(candidate.id)
-                                                           let key = BlindIndex.identityKey(candidate.identity)
-                                                           if opened[key] == nil { opened[key] = candidate }
-                                                       }) {
+                } else if let found = try match(row.subject, index: indexes[number]) {
                     subject = found
                     matched += 1
                 } else {
