@@ -10,9 +10,7 @@ struct JSONBody<Value: Encodable & Sendable>: ResponseGenerator, Sendable {
     func response(from request: Request, context: some RequestContext) throws -> Response {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try encoder.encode(value))))
+        return try EncodedJSONBody(bytes: Array(encoder.encode(value))).response(from: request, context: context)
     }
 }
 

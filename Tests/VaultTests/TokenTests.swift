@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import Vault
 
@@ -120,6 +121,8 @@ extension PasetoVectorTests.Vector: CustomTestStringConvertible {
         #expect(refusal(issued.token, at: now.addingTimeInterval(-60)) == "invalid token: not valid yet")
         #expect(refusal("v4.local." + issued.token.dropFirst(10))?.contains("not a v4.public") == true)
         #expect(refusal(issued.token) == nil)
+        // The verified token is remembered: the refusals below go through that path, not a fresh verification.
+        #expect(vault.store.verifiedTokens.withLock { $0[issued.token] } != nil)
         try vault.store.revokeToken(issued.id)
         #expect(refusal(issued.token) == "invalid token: revoked")
         #expect(throws: VaultError.self) { try vault.store.revokeToken(issued.id) }

@@ -8,12 +8,11 @@ struct AssociatedData {
     /// Length-prefixed fields, so that no two different places encode alike. Built once per sealed item opened,
     /// so it is written into one buffer of the right size.
     init(vaultID: String, subjectID: String, itemID: String, kind: String) {
-        let fields = (AssociatedData.formatVersion, vaultID, subjectID, itemID, kind)
+        let fields = [AssociatedData.formatVersion, vaultID, subjectID, itemID, kind]
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(Self.prefix.count + 5 * 4 + fields.0.utf8.count + fields.1.utf8.count + fields.2.utf8.count
-            + fields.3.utf8.count + fields.4.utf8.count)
+        bytes.reserveCapacity(fields.reduce(Self.prefix.count) { $0 + 4 + $1.utf8.count })
         bytes += Self.prefix
-        for field in [fields.0, fields.1, fields.2, fields.3, fields.4] {
+        for field in fields {
             let count = UInt32(field.utf8.count)
             bytes.append(UInt8(truncatingIfNeeded: count >> 24))
             bytes.append(UInt8(truncatingIfNeeded: count >> 16))

@@ -32,8 +32,7 @@ final class SealedRecords: RecordSource {
         for row in rows[kind] ?? [] {
             let place = AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: row.id, kind: kind)
             guard let fields = try? SealedFields.open(row.sealed, key: key, at: place) else {
-                failure = "record \(row.id) (kind \(kind)): integrity failure, the sealed bytes do not authenticate; "
-                    + "run 'rulesctl verify'"
+                failure = IntegrityFailure(item: "record", id: row.id, kind: kind).description + "; run 'rulesctl verify'"
                 return []
             }
             records.append(Record(id: row.id, kind: kind, fields: VaultStore.typed(fields, shape: shape)))

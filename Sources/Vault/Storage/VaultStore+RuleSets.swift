@@ -42,12 +42,13 @@ extension VaultStore {
 
     /// The current rule set, or `nil` if none was loaded.
     public func storedRuleSet() throws(VaultError) -> StoredRuleSet? {
-        let row: Row? = try read { db in
-            try Row.fetchOne(db, sql: "SELECT version, sha256, files FROM rule_sets ORDER BY version DESC LIMIT 1")
-        }
-        guard let row else { return nil }
-        let text: String = row["files"]
-        return StoredRuleSet(version: row["version"], sha256: row["sha256"], files: Self.decode(text))
+        try read { db in try storedRuleSet(db) }
+    }
+
+    private func storedRuleSet(_ db: Database) throws -> StoredRuleSet? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT version, sha256, files FROM rule_sets ORDER BY version DESC LIMIT 1")
+        else { return nil }
+        return StoredRuleSet(version: row["version"], sha256: row["sha256"], files: Self.decode(row["files"]))
     }
 
     /// The current rule set, checked; the schema every import and evaluation follows. The check runs once per
@@ -65,9 +66,7 @@ extension VaultStore {
         if let cached = ruleSetCache.withLock({ $0 }), cached.0.version == current[0] as Int, cached.0.sha256 == current[1] as String {
             return cached
         }
-        guard let row = try Row.fetchOne(db, sql: "SELECT version, sha256, files FROM rule_sets ORDER BY version DESC LIMIT 1")
-        else { throw noRuleSet }
-        let stored = StoredRuleSet(version: row["version"], sha256: row["sha256"], files: Self.decode(row["files"]))
+        guard let stored = try storedRuleSet(db) else { throw noRuleSet }
         guard let checked = RuleSet.check(stored.files).ruleSet else {
             throw VaultError(.integrity, "the stored rule set version \(stored.version) no longer checks")
         }

@@ -44,6 +44,11 @@ extension VaultStore {
         guard let wrapped = try Data.fetchOne(db.cachedStatement(sql: "SELECT wrapped FROM subject_keys WHERE subject_id = ?"),
                                               arguments: [id])
         else { throw VaultError(.notFound, "subject \(id): not found") }
+        return try unwrapKey(id: id, wrapped: wrapped)
+    }
+
+    /// A subject's data key from its wrapped form, as stored.
+    private func unwrapKey(id: String, wrapped: Data) throws(VaultError) -> SecretKey {
         do {
             return try DataKey.unwrap([UInt8](wrapped), with: keys.keyEncryption, vaultID: vaultID, subjectID: id)
         } catch {
@@ -53,8 +58,8 @@ extension VaultStore {
 
     /// Opens a subject from its wrapped data key and sealed identity, as stored.
     func openSubject(id: String, wrapped: Data, identity sealed: Data) throws(VaultError) -> OpenSubject {
+        let key = try unwrapKey(id: id, wrapped: wrapped)
         do {
-            let key = try DataKey.unwrap([UInt8](wrapped), with: keys.keyEncryption, vaultID: vaultID, subjectID: id)
             let identity = try SealedFields.open([UInt8](sealed), key: key, at: .identity(vaultID: vaultID, subjectID: id))
             return OpenSubject(id: id, key: key, identity: identity)
         } catch {

@@ -89,9 +89,10 @@ extension VaultStore {
         guard text.hasPrefix(Paseto.header) else {
             throw VaultError(.invalidToken, "invalid token: not a v4.public PASETO token")
         }
-        let (claims, notBefore, expiry) = try verifiedClaims(text)
-        guard now >= notBefore else { throw VaultError(.invalidToken, "invalid token: not valid yet") }
-        guard now < expiry else { throw VaultError(.invalidToken, "invalid token: expired") }
+        let verified = try verifiedClaims(text)
+        let claims = verified.claims
+        guard now >= verified.notBefore else { throw VaultError(.invalidToken, "invalid token: not valid yet") }
+        guard now < verified.expiry else { throw VaultError(.invalidToken, "invalid token: expired") }
         // The register and the policy in one read.
         let (row, ruleSet): (Row?, CheckedRuleSet) = try read { db in
             (try Row.fetchOne(db.cachedStatement(sql: "SELECT revoked_at FROM tokens WHERE id = ?"), arguments: [claims.jti]),
@@ -111,18 +112,19 @@ extension VaultStore {
     /// The claims of a token whose signature verifies, and its validity window. A server sees the same few tokens
     /// on every request: the outcome of verifying the same bytes is kept (bounded), while the time window,
     /// revocation and policy are checked on every call.
-    private func verifiedClaims(_ text: String) throws(VaultError) -> (TokenClaims, Date, Date) {
+    private func verifiedClaims(_ text: String) throws(VaultError) -> VerifiedToken {
         if let known = verifiedTokens.withLock({ $0[text] }) { return known }
         guard let (payload, _) = Paseto.verify(text, publicKey: try signingKeys().publicKey, implicit: Array(vaultID.utf8))
         else { throw VaultError(.invalidToken, "invalid token: the signature does not verify for this vault") }
         guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: Data(payload)),
             let notBefore = TokenClaims.date(claims.nbf), let expiry = TokenClaims.date(claims.exp)
         else { throw VaultError(.invalidToken, "invalid token: malformed claims") }
+        let verified = VerifiedToken(claims: claims, notBefore: notBefore, expiry: expiry)
         verifiedTokens.withLock { cache in
             if cache.count >= Self.verifiedTokenLimit { cache.removeAll() }
-            cache[text] = (claims, notBefore, expiry)
+            cache[text] = verified
         }
-        return (claims, notBefore, expiry)
+        return verified
     }
 
     /// How many verified tokens are remembered before the memory is cleared.
@@ -164,4 +166,11 @@ extension VaultStore {
 
 extension Array where Element == String {
     func uniquedSorted() -> [String] { Array(Set(self)).sorted() }
+}
+
+/// A token whose signature verified: its claims and validity window, parsed once.
+struct VerifiedToken: Sendable {
+    let claims: TokenClaims
+    let notBefore: Date
+    let expiry: Date
 }

@@ -19,7 +19,7 @@ public final class VaultStore: Sendable {
     /// Vault-wide keys already read from `vault_meta`, unwrapped (`vaultKey`).
     let vaultKeyCache = Mutex<[VaultKeyName: SecretKey]>([:])
     /// Tokens whose signature verified, with their claims and validity window (`verifiedClaims`).
-    let verifiedTokens = Mutex<[String: (TokenClaims, Date, Date)]>([:])
+    let verifiedTokens = Mutex<[String: VerifiedToken]>([:])
 
     private init(vaultID: String, directory: String, writer: DatabasePool, keys: VaultKeys, indexBits: Int) {
         self.vaultID = vaultID
