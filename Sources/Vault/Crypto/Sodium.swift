@@ -76,41 +76,47 @@ enum Sodium {
         }
     }
 
-    /// XChaCha20-Poly1305-IETF encryption with a random nonce: returns `nonce ‖ ciphertext ‖ tag`.
+    /// XChaCha20-Poly1305-IETF encryption with a random nonce: returns `nonce ‖ ciphertext ‖ tag`, written in
+    /// place (one buffer: the nonce drawn into its head, the ciphertext and tag after it).
     static func seal(_ plaintext: [UInt8], key: SecretKey, associatedData: [UInt8]) throws(CryptoError) -> [UInt8] {
         try ensureReady()
-        let nonce = try randomBytes(aeadNonceBytes)
-        var box = [UInt8](repeating: 0, count: plaintext.count + aeadTagBytes)
+        var box = [UInt8](repeating: 0, count: aeadNonceBytes + plaintext.count + aeadTagBytes)
         var written: UInt64 = 0
-        // SAFETY: `box` has room for the plaintext and the tag; nonce, key and data are read for their counts.
+        // SAFETY: `box` holds the nonce, then room for the ciphertext and the tag; key and data are read for their
+        // counts.
         let status = box.withUnsafeMutableBufferPointer { out -> Int32 in
             key.withUnsafeBytes { keyBytes -> Int32 in
-                guard let output = out.baseAddress, let keyBase = keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                guard let nonce = out.baseAddress, let keyBase = keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
                 else { return -1 }
+                randombytes_buf(nonce, aeadNonceBytes)
                 return crypto_aead_xchacha20poly1305_ietf_encrypt(
-                    output, &written, plaintext, UInt64(plaintext.count), associatedData, UInt64(associatedData.count),
-                    nil, nonce, keyBase)
+                    nonce + aeadNonceBytes, &written, plaintext, UInt64(plaintext.count), associatedData,
+                    UInt64(associatedData.count), nil, nonce, keyBase)
             }
         }
-        guard status == 0, Int(written) == box.count else { throw .failed }
-        return nonce + box
+        guard status == 0, Int(written) == plaintext.count + aeadTagBytes else { throw .failed }
+        return box
     }
 
-    /// Opens `nonce ‖ ciphertext ‖ tag`; fails with `.authenticationFailed` on any change of key, data or bytes.
+    /// Opens `nonce ‖ ciphertext ‖ tag` where it lies; fails with `.authenticationFailed` on any change of key,
+    /// data or bytes.
     static func open(_ sealed: [UInt8], key: SecretKey, associatedData: [UInt8]) throws(CryptoError) -> [UInt8] {
         try ensureReady()
         guard sealed.count >= aeadNonceBytes + aeadTagBytes else { throw .authenticationFailed }
-        let nonce = Array(sealed[..<aeadNonceBytes])
-        let ciphertext = Array(sealed[aeadNonceBytes...])
-        var plaintext = [UInt8](repeating: 0, count: ciphertext.count - aeadTagBytes)
+        let ciphertextCount = sealed.count - aeadNonceBytes
+        var plaintext = [UInt8](repeating: 0, count: ciphertextCount - aeadTagBytes)
         var written: UInt64 = 0
-        // SAFETY: `plaintext` has room for the ciphertext less its tag; inputs are read for their counts.
+        // SAFETY: `plaintext` has room for the ciphertext less its tag; `sealed` is at least a nonce and a tag long
+        // (checked above) and is read for its count only.
         let status = plaintext.withUnsafeMutableBufferPointer { out -> Int32 in
-            key.withUnsafeBytes { keyBytes -> Int32 in
-                guard let keyBase = keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return -1 }
-                return crypto_aead_xchacha20poly1305_ietf_decrypt(
-                    out.baseAddress, &written, nil, ciphertext, UInt64(ciphertext.count), associatedData,
-                    UInt64(associatedData.count), nonce, keyBase)
+            sealed.withUnsafeBufferPointer { input -> Int32 in
+                key.withUnsafeBytes { keyBytes -> Int32 in
+                    guard let nonce = input.baseAddress, let keyBase = keyBytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                    else { return -1 }
+                    return crypto_aead_xchacha20poly1305_ietf_decrypt(
+                        out.baseAddress, &written, nil, nonce + aeadNonceBytes, UInt64(ciphertextCount), associatedData,
+                        UInt64(associatedData.count), nonce, keyBase)
+                }
             }
         }
         guard status == 0 else { throw .authenticationFailed }
