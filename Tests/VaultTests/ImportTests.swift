@@ -86,6 +86,52 @@ import Vault
         #expect(try vault.store.status().subjects == 0)
     }
 
+    /// Rows are stored while the rest of the file is still being read: a bad last row, thousands of rows and
+    /// several batches after the first, still leaves the vault as it was, and writes no import to the audit log.
+    @Test func badLastRowAfterManyStoredBatchesStoresNothing() throws {
+        let vault = try TemporaryVault()
+        let good = (0..<5_000).map { "Nom\($0),Prenom,2012-03-01,,2025-10-06,matin,false," }
+        let auditBefore = try vault.store.auditSize()
+        let path = try vault.file("late.csv", absenceHeader + (good + ["Tard,Paul,2012-03-01,,2025-10-06,matin,peut-être,"]).joined(separator: "\n") + "\n")
+        let error = try #require(throws: VaultError.self) {
+            try vault.store.importFile(path, kind: "absence", source: "education_nationale")
+        }
+        #expect(error.message.contains("\(path):5002: error: field 'justifiee' must be true or false"))
+        #expect(error.message.hasSuffix("refused whole; nothing was stored"))
+        #expect(try vault.store.status().records == 0)
+        #expect(try vault.store.status().subjects == 0)
+        #expect(try vault.store.auditSize() == auditBefore)
+        // The same rows without the bad one are all taken.
+        let summary = try vault.store.importFile(try vault.file("good.csv", absenceHeader + good.joined(separator: "\n") + "\n"),
+                                                 kind: "absence", source: "education_nationale")
+        #expect(summary.rows == 5_000 && summary.recordsStored == 5_000 && summary.subjectsCreated == 5_000)
+    }
+
+    /// The reader hands valid rows over in file order, a batch at a time with the file's row count, and none
+    /// after the first bad row.
+    @Test func streamHandsRowsOverInBatchesUntilTheFirstBadRow() throws {
+        let vault = try TemporaryVault()
+        let (kind, subject) = try vault.shapes("absence")
+        let lines = (0..<5).map { "Nom\($0),Prenom,2012-03-01,,2025-10-06,matin,false," }
+        var batches: [[Int]] = []
+        var totals: Set<Int> = []
+        try ImportFile.stream(try vault.file("five.csv", absenceHeader + lines.joined(separator: "\n") + "\n"),
+                              kind: kind, subject: subject, batchSize: 2) { rows, total in
+            batches.append(rows.map(\.line))
+            totals.insert(total)
+        }
+        #expect(batches == [[2, 3], [4, 5], [6]])
+        #expect(totals == [5])
+        var handed: [Int] = []
+        var bad = lines
+        bad[2] = "Nom2,Prenom,2012-03-01,,2025-10-06,soir,false,"
+        let path = try vault.file("bad-third.csv", absenceHeader + bad.joined(separator: "\n") + "\n")
+        #expect(throws: VaultError.self) {
+            try ImportFile.stream(path, kind: kind, subject: subject, batchSize: 2) { rows, _ in handed += rows.map(\.line) }
+        }
+        #expect(handed == [2, 3])
+    }
+
     @Test func wrongColumnsAreRefusedAtTheHeader() throws {
         let vault = try TemporaryVault()
         let path = try vault.file("cols.csv", "nom,prenom,naissance,date,demi_journe,justifiee\nA,B,2012-01-01,2025-10-01,matin,false\n")

@@ -33,6 +33,12 @@ final class TemporaryVault {
         return path
     }
 
+    /// The shape of `kind` and of the subject in the reference rule set.
+    func shapes(_ kind: String) throws -> (kind: RecordShape, subject: RecordShape) {
+        let ruleSet = try #require(try RuleDirectory.check(Self.packageRoot.appendingPathComponent("Rules").path).ruleSet)
+        return (try #require(ruleSet.kinds[kind]), ruleSet.subject)
+    }
+
     /// Writes synthetic partner files and imports them all, or with `keepEvery: n` every n-th row only (the
     /// others are written to `rest-FILE` for a later import).
     func importSynthetic(subjects: Int, seed: UInt64 = 7, keepEvery: Int = 1) throws -> SyntheticData.Manifest {

@@ -18,28 +18,56 @@ public struct ImportRow: Sendable {
 public enum ImportFile {
     static let maxReportedErrors = 50
 
-    /// Reads and validates a partner file, as `VaultStore.importFile` does before sealing anything.
+    /// Reads and validates a partner file, all of it, as `VaultStore.importFile` does before keeping anything.
     public static func read(_ path: String, kind: RecordShape, subject: RecordShape) throws(VaultError) -> [ImportRow] {
+        var rows: [ImportRow] = []
+        try stream(path, kind: kind, subject: subject) { batch, _ in rows += batch }
+        return rows
+    }
+
+    /// Validates partner data held in memory, all of it: CSV, or JSON lines (one object per line, numbered from 1).
+    static func validate(_ text: String, label path: String, jsonLines: Bool, kind: RecordShape,
+                         subject: RecordShape) throws(VaultError) -> [ImportRow] {
+        var rows: [ImportRow] = []
+        try stream(text, label: path, jsonLines: jsonLines, kind: kind, subject: subject) { batch, _ in rows += batch }
+        return rows
+    }
+
+    /// Reads and validates a partner file, handing its valid rows over `batchSize` at a time, in file order, as
+    /// soon as they are checked (with the number of rows in the file), so that storing them can go on while the
+    /// rest is read. No row is handed over after the first bad one; every problem is then listed and thrown at the
+    /// end, and the caller must discard what it was handed: a file is taken whole or not at all.
+    public static func stream(_ path: String, kind: RecordShape, subject: RecordShape, batchSize: Int = 1_024,
+                              emit: ([ImportRow], Int) -> Void) throws(VaultError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw VaultError(.invalidInput, "\(path): cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw VaultError(.invalidInput, "\(path):1: error: the file is not UTF-8 text")
         }
-        return try validate(text, label: path, jsonLines: path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson"),
-                            kind: kind, subject: subject)
+        try stream(text, label: path, jsonLines: path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson"),
+                   kind: kind, subject: subject, batchSize: batchSize, emit: emit)
     }
 
-    /// Validates partner data held in memory: CSV, or JSON lines (one object per line, numbered from 1).
-    static func validate(_ text: String, label path: String, jsonLines: Bool, kind: RecordShape,
-                         subject: RecordShape) throws(VaultError) -> [ImportRow] {
+    /// `stream` over partner data held in memory; errors name `label:LINE`.
+    static func stream(_ text: String, label path: String, jsonLines: Bool, kind: RecordShape, subject: RecordShape,
+                       batchSize: Int = 1_024, emit: ([ImportRow], Int) -> Void) throws(VaultError) {
         var validator = RowValidator(path: path, kind: kind, subject: subject)
-        if jsonLines {
-            validator.readJSONLines(text)
-        } else {
-            validator.readCSV(text)
+        var batch: [ImportRow] = []
+        batch.reserveCapacity(batchSize)
+        func accept(_ row: ImportRow, total: Int) {
+            batch.append(row)
+            if batch.count == batchSize {
+                emit(batch, total)
+                batch.removeAll(keepingCapacity: true)
+            }
         }
-        if validator.errors.isEmpty && validator.rows.isEmpty {
+        if jsonLines {
+            validator.readJSONLines(text, accept: accept)
+        } else {
+            validator.readCSV(text, accept: accept)
+        }
+        if validator.errors.isEmpty && validator.accepted == 0 {
             validator.errors.append("\(path):1: error: the file holds no row")
         }
         guard validator.errors.isEmpty else {
@@ -50,7 +78,7 @@ public enum ImportFile {
             lines.append("\(path): refused whole; nothing was stored")
             throw VaultError(.invalidInput, lines.joined(separator: "\n"))
         }
-        return validator.rows
+        if !batch.isEmpty { emit(batch, validator.accepted) }
     }
 }
 
@@ -59,14 +87,17 @@ struct RowValidator {
     let path: String
     let kind: RecordShape
     let subject: RecordShape
-    var rows: [ImportRow] = []
+    /// Valid rows handed over, all before the first error.
+    private(set) var accepted = 0
     var errors: [String] = []
 
     mutating func fail(_ line: Int, _ message: String) {
         errors.append("\(path):\(line): error: \(message)")
     }
 
-    mutating func readCSV(_ text: String) {
+    /// Checks a CSV file (header on line 1), handing each valid row to `accept` with the file's row count until
+    /// the first error.
+    mutating func readCSV(_ text: String, accept: (ImportRow, _ total: Int) -> Void) {
         let table: [CSVReader.Row]
         do {
             table = try CSVReader.rows(text)
@@ -82,12 +113,14 @@ struct RowValidator {
                 fail(row.line, "expected \(columns.count) cells as in the header, found \(row.cells.count)")
                 continue
             }
-            validate(Dictionary(uniqueKeysWithValues: zip(columns, row.cells)), line: row.line)
+            validate(Dictionary(uniqueKeysWithValues: zip(columns, row.cells)), line: row.line, total: table.count - 1, accept: accept)
         }
     }
 
-    mutating func readJSONLines(_ text: String) {
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+    /// Checks JSON lines, handing each valid row to `accept` with the file's line count until the first error.
+    mutating func readJSONLines(_ text: String, accept: (ImportRow, _ total: Int) -> Void) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (index, line) in lines.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             guard let object = (try? JSONSerialization.jsonObject(with: Data(trimmed.utf8))) as? [String: Any] else {
@@ -105,7 +138,7 @@ struct RowValidator {
                 default: fail(index + 1, "field '\(key)' must be a string, number, boolean or null")
                 }
             }
-            validate(cells, line: index + 1)
+            validate(cells, line: index + 1, total: lines.count, accept: accept)
         }
     }
 
@@ -127,7 +160,7 @@ struct RowValidator {
         return ok
     }
 
-    private mutating func validate(_ cells: [String: String], line: Int) {
+    private mutating func validate(_ cells: [String: String], line: Int, total: Int, accept: (ImportRow, Int) -> Void) {
         var subjectValues: [String: String] = [:]
         var fields: [String: String] = [:]
         var valid = true
@@ -150,7 +183,10 @@ struct RowValidator {
             }
             if kind.field(named: name) != nil { fields[name] = parsed.description } else { subjectValues[name] = parsed.description }
         }
-        if valid { rows.append(ImportRow(line: line, subject: subjectValues, fields: fields)) }
+        // After an error the file is refused whole: nothing more is handed over, the rest is only checked.
+        guard valid, errors.isEmpty else { return }
+        accepted += 1
+        accept(ImportRow(line: line, subject: subjectValues, fields: fields), total)
     }
 
 }

@@ -15,19 +15,14 @@ extension Migrations {
             try db.drop(index: "records_subject")
         }
         // An import paid five B-tree insertions per record (the table, the unique index of its random identifier,
-        // the unique fingerprint, (subject, kind), (subject, source)) and seven per new subject. Nothing looks a
-        // record up by its identifier alone (128 random bits, bound into the record's associated data), so it
-        // loses its index, and the two subject indexes become one, (subject, kind, source), which serves the
-        // counts by kind, the "has this role contributed" check and every read by subject: three per record.
-        // Subjects, their keys and blind indexes are keyed tables (WITHOUT ROWID): one B-tree each instead of a
-        // table and its key's index. Tables are rebuilt (SQLite cannot drop a primary key), rows in their order;
-        // foreign keys are checked after the migration.
+        // the unique fingerprint, (subject, kind), (subject, source)). Nothing looks a record up by its identifier
+        // alone (128 random bits, bound into the record's associated data), so it loses its index, and the two
+        // subject indexes become one, (subject, kind, source), which serves the counts by kind, the "has this role
+        // contributed" check and every read by subject: three per record. Subject keys and blind indexes, small
+        // rows, become keyed tables (WITHOUT ROWID): one B-tree each instead of a table and its key's index.
+        // (Subjects stay a rowid table: their sealed identities would fill a keyed table's inner pages.) Tables
+        // are rebuilt (SQLite cannot drop a primary key), rows in their order; foreign keys are checked after.
         migrator.registerMigration("v7-lean-indexes") { db in
-            try rebuild(db, "subjects", columns: "id, created_at, identity") { t in
-                t.primaryKey("id", .text)
-                t.column("created_at", .integer).notNull()
-                t.column("identity", .blob).notNull()
-            }
             try rebuild(db, "subject_keys", columns: "subject_id, wrapped") { t in
                 t.primaryKey("subject_id", .text).references("subjects", onDelete: .cascade)
                 t.column("wrapped", .blob).notNull()

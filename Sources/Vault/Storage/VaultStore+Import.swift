@@ -33,21 +33,25 @@ extension VaultStore {
     public func importFile(_ path: String, kind: String, source: String,
                            progress: (Int, Int) -> Void = { _, _ in }) throws(VaultError) -> ImportSummary
     {
-        try importRows(kind: kind, source: source, progress: progress) { shape, subject throws(VaultError) in
-            try ImportFile.read(path, kind: shape, subject: subject)
+        try importRows(kind: kind, source: source, progress: progress) { shape, subject, emit throws(VaultError) in
+            try ImportFile.stream(path, kind: shape, subject: subject, emit: emit)
         }
     }
 
     /// Imports records sent by a partner (the HTTP API), as JSON lines of one kind, all or nothing; errors name
     /// `label:N` with N the record's number.
     public func importRecords(jsonLines: String, label: String, kind: String, source: String) throws(VaultError) -> ImportSummary {
-        try importRows(kind: kind, source: source) { shape, subject throws(VaultError) in
-            try ImportFile.validate(jsonLines, label: label, jsonLines: true, kind: shape, subject: subject)
+        try importRows(kind: kind, source: source) { shape, subject, emit throws(VaultError) in
+            try ImportFile.stream(jsonLines, label: label, jsonLines: true, kind: shape, subject: subject, emit: emit)
         }
     }
 
+    /// Reads the rows on another thread while this one stores them, in one transaction that commits only once
+    /// the whole file was read and found valid (`RowBatches`): reading and storing overlap, the file is still
+    /// taken whole or not at all.
     private func importRows(kind: String, source: String, progress: (Int, Int) -> Void = { _, _ in },
-                            rows readRows: (RecordShape, RecordShape) throws(VaultError) -> [ImportRow]) throws(VaultError) -> ImportSummary
+                            rows produce: @escaping @Sendable (RecordShape, RecordShape, ([ImportRow], Int) -> Void) throws(VaultError) -> Void)
+        throws(VaultError) -> ImportSummary
     {
         let (_, ruleSet) = try checkedRuleSet()
         guard let shape = ruleSet.kinds[kind] else {
@@ -60,29 +64,15 @@ extension VaultStore {
         guard role.contributes.contains(kind) else {
             throw VaultError(.forbidden, "forbidden: role '\(source)' does not contribute kind '\(kind)' (policy)")
         }
-        let rows = try readRows(shape, ruleSet.subject)
-        var identityKeys: [[String]] = []
-        var indexes: [[UInt8]] = []
-        identityKeys.reserveCapacity(rows.count)
-        indexes.reserveCapacity(rows.count)
-        // A partner file lists the same young person on many rows: each spelling is folded and indexed once.
-        var indexed: [[String]: (key: [String], index: [UInt8])] = [:]
-        for row in rows {
-            let spelling = BlindIndex.identityFields.map { row.subject[$0] ?? "" }
-            if let known = indexed[spelling] {
-                identityKeys.append(known.key)
-                indexes.append(known.index)
-                continue
+        let batches = RowBatches()
+        let subjectShape = ruleSet.subject
+        DispatchQueue.global(qos: .userInitiated).async {
+            do throws(VaultError) {
+                try self.readBatches(shape, subjectShape, into: batches, produce)
+            } catch {
+                batches.finish(error)
             }
-            let identityKey = BlindIndex.identityKey(row.subject)
-            let index = try crypto { () throws(CryptoError) in
-                try BlindIndex.value(ofKey: identityKey, key: keys.blindIndex, bits: indexBits)
-            }
-            indexed[spelling] = (identityKey, index)
-            identityKeys.append(identityKey)
-            indexes.append(index)
         }
-        var recordIDs = try crypto { () throws(CryptoError) in try RandomID.many(rows.count) }.makeIterator()
         let now = Int(Date().timeIntervalSince1970)
         return try audited({ (summary: ImportSummary) in
             var event = AuditEvent(nil, .imported)
@@ -109,47 +99,94 @@ extension VaultStore {
                 }
                 return found
             }
-            var created = 0, matched = 0, stored = 0, duplicates = 0
-            for (number, row) in rows.enumerated() {
-                var subject: OpenSubject
-                if let known = opened[identityKeys[number]] {
-                    subject = known
-                    matched += 1
-                } else if let found = try match(row.subject, index: indexes[number]) {
-                    subject = found
-                    matched += 1
-                } else {
-                    subject = try createSubject(db, identity: row.subject, index: indexes[number], now: now)
-                    openedIDs.insert(subject.id)
-                    opened[identityKeys[number]] = subject
-                    created += 1
-                }
-                // Identity fields keep their first spelling; other subject fields (etablissement…) take the newest.
-                let changed = row.subject.contains { name, value in
-                    !BlindIndex.identityFields.contains(name) && subject.identity[name] != value
-                }
-                if changed {
-                    for (name, value) in row.subject where !BlindIndex.identityFields.contains(name) { subject.identity[name] = value }
-                    try updateIdentity(db, subject)
-                    opened[identityKeys[number]] = subject
-                }
-                guard let recordID = recordIDs.next() else { throw VaultError(.integrity, "record identifiers ran out") }
-                if try storeRecord(db, id: recordID, subject: subject, kind: kind, source: source, fields: row.fields,
-                                   fingerprintKey: fingerprintKey, now: now) {
-                    stored += 1
-                    if touched.insert(subject.id).inserted {
-                        try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES (?)")
-                            .execute(arguments: [subject.id])
+            var created = 0, matched = 0, stored = 0, duplicates = 0, number = 0
+            do {
+                while let batch = try batches.next() {
+                    for (offset, row) in batch.rows.enumerated() {
+                        let identityKey = batch.identityKeys[offset], index = batch.indexes[offset]
+                        var subject: OpenSubject
+                        if let known = opened[identityKey] {
+                            subject = known
+                            matched += 1
+                        } else if let found = try match(row.subject, index: index) {
+                            subject = found
+                            matched += 1
+                        } else {
+                            subject = try createSubject(db, identity: row.subject, index: index, now: now)
+                            openedIDs.insert(subject.id)
+                            opened[identityKey] = subject
+                            created += 1
+                        }
+                        // Identity fields keep their first spelling; other subject fields (etablissement…) take the newest.
+                        let changed = row.subject.contains { name, value in
+                            !BlindIndex.identityFields.contains(name) && subject.identity[name] != value
+                        }
+                        if changed {
+                            for (name, value) in row.subject where !BlindIndex.identityFields.contains(name) { subject.identity[name] = value }
+                            try updateIdentity(db, subject)
+                            opened[identityKey] = subject
+                        }
+                        if try storeRecord(db, id: batch.recordIDs[offset], subject: subject, kind: kind, source: source,
+                                           fields: row.fields, fingerprintKey: fingerprintKey, now: now) {
+                            stored += 1
+                            if touched.insert(subject.id).inserted {
+                                try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES (?)")
+                                    .execute(arguments: [subject.id])
+                            }
+                        } else {
+                            duplicates += 1
+                        }
+                        number += 1
+                        if number % 5_000 == 0 { progress(number, batch.total) }
                     }
-                } else {
-                    duplicates += 1
                 }
-                if (number + 1) % 5_000 == 0 { progress(number + 1, rows.count) }
+            } catch {
+                batches.abandon()
+                throw error
             }
-            progress(rows.count, rows.count)
-            return ImportSummary(rows: rows.count, subjectsCreated: created, subjectsMatched: matched,
+            progress(number, number)
+            return ImportSummary(rows: number, subjectsCreated: created, subjectsMatched: matched,
                                  recordsStored: stored, duplicates: duplicates)
         }
+    }
+
+    /// The reading side of an import: rows as `produce` validates them, each with its normalised identity, blind
+    /// index and a fresh record id, handed to `batches`; then the verdict on the whole file.
+    private func readBatches(_ shape: RecordShape, _ subject: RecordShape, into batches: RowBatches,
+                             _ produce: (RecordShape, RecordShape, ([ImportRow], Int) -> Void) throws(VaultError) -> Void)
+        throws(VaultError)
+    {
+        // A partner file lists the same young person on many rows: each spelling is folded and indexed once.
+        var indexed: [[String]: (key: [String], index: [UInt8])] = [:]
+        var failure: VaultError?
+        try produce(shape, subject) { rows, total in
+            guard failure == nil else { return }
+            do throws(VaultError) {
+                var identityKeys: [[String]] = [], indexes: [[UInt8]] = []
+                identityKeys.reserveCapacity(rows.count)
+                indexes.reserveCapacity(rows.count)
+                for row in rows {
+                    let spelling = BlindIndex.identityFields.map { row.subject[$0] ?? "" }
+                    if let known = indexed[spelling] {
+                        identityKeys.append(known.key)
+                        indexes.append(known.index)
+                        continue
+                    }
+                    let identityKey = BlindIndex.identityKey(row.subject)
+                    let index = try crypto { () throws(CryptoError) in
+                        try BlindIndex.value(ofKey: identityKey, key: keys.blindIndex, bits: indexBits)
+                    }
+                    indexed[spelling] = (identityKey, index)
+                    identityKeys.append(identityKey)
+                    indexes.append(index)
+                }
+                let recordIDs = try crypto { () throws(CryptoError) in try RandomID.many(rows.count) }
+                batches.send(RowBatches.Batch(rows: rows, identityKeys: identityKeys, indexes: indexes, recordIDs: recordIDs, total: total))
+            } catch {
+                failure = error
+            }
+        }
+        batches.finish(failure)
     }
 
     /// Seals and stores one record unless the same one is already there (its fingerprint is unique); returns
