@@ -50,9 +50,19 @@ enum FlatJSON {
     /// Appends `text` as a JSON string, escaped as `JSONEncoder` escapes it with `.withoutEscapingSlashes`.
     static func appendString(_ text: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // The common case: nothing to escape, the bytes are copied as they are.
-        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+        // The common case: nothing to escape, the bytes are copied as they are (scanned in place when the string's
+        // storage is contiguous, as native strings are).
+        func plain(_ byte: UInt8) -> Bool { byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") }
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard bytes.allSatisfy(plain) else { return false }
+            out.append(contentsOf: bytes)
+            return true
+        } ?? {
+            guard text.utf8.allSatisfy(plain) else { return false }
             out += text.utf8
+            return true
+        }()
+        if copied {
             out.append(UInt8(ascii: "\""))
             return
         }
@@ -170,7 +180,12 @@ enum FlatJSON {
         }
 
         private mutating func skipSpace() {
-            while position < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[position]) { position += 1 }
+            while position < bytes.count {
+                switch bytes[position] {
+                case 0x20, 0x09, 0x0A, 0x0D: position += 1
+                default: return
+                }
+            }
         }
 
         private mutating func string() -> String? {

@@ -126,14 +126,17 @@ extension VaultStore {
     /// The alerts matching the filters, decrypted; `allowed` decides on plaintext before decryption.
     func fetchAlerts(_ db: Database, status: AlertStatus? = nil, rule: String? = nil, role: String? = nil, subjectID: String? = nil,
                      allowed: ([String], String) -> Bool = { _, _ in true }) throws -> [StoredAlert] {
-        var sql = "SELECT \(Self.alertColumns) FROM alerts WHERE 1 = 1"
+        // Each alert comes with its subject's wrapped key, in the same query (one lookup per row in SQLite rather
+        // than one statement per alert).
+        var sql = "SELECT \(Self.alertColumns.split(separator: ", ").map { "a.\($0)" }.joined(separator: ", ")), k.wrapped "
+            + "FROM alerts a LEFT JOIN subject_keys k ON k.subject_id = a.subject_id WHERE 1 = 1"
         var arguments: [(any DatabaseValueConvertible)?] = []
-        if let status { sql += " AND status = ?"; arguments.append(status.rawValue) }
-        if let rule { sql += " AND rule_id = ?"; arguments.append(rule) }
-        if let subjectID { sql += " AND subject_id = ?"; arguments.append(subjectID) }
+        if let status { sql += " AND a.status = ?"; arguments.append(status.rawValue) }
+        if let rule { sql += " AND a.rule_id = ?"; arguments.append(rule) }
+        if let subjectID { sql += " AND a.subject_id = ?"; arguments.append(subjectID) }
         // The audience is a comma-separated list of role names; the exact check below stays the authority.
-        if let role { sql += " AND instr(',' || audience || ',', ?) > 0"; arguments.append(",\(role),") }
-        sql += " ORDER BY raised_on DESC, rule_id, id"
+        if let role { sql += " AND instr(',' || a.audience || ',', ?) > 0"; arguments.append(",\(role),") }
+        sql += " ORDER BY a.raised_on DESC, a.rule_id, a.id"
         var keys: [String: SecretKey] = [:]
         var alerts: [StoredAlert] = []
         // A cursor: the sealed columns of alerts the caller may not see are never copied out of SQLite.
@@ -143,8 +146,14 @@ extension VaultStore {
             if let role, !audience.contains(role) { continue }
             guard allowed(audience, row[AlertColumn.group]) else { continue }
             let owner: String = row[AlertColumn.subject]
-            let key = try keys[owner] ?? subjectKey(db, id: owner)
-            keys[owner] = key
+            let key: SecretKey
+            if let known = keys[owner] {
+                key = known
+            } else {
+                guard let wrapped = row[AlertColumn.wrappedKey] as Data? else { throw VaultError(.notFound, "subject \(owner): not found") }
+                key = try unwrapKey(id: owner, wrapped: wrapped)
+                keys[owner] = key
+            }
             alerts.append(try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience))
         }
         return alerts
@@ -157,6 +166,8 @@ extension VaultStore {
     private enum AlertColumn {
         static let id = 0, subject = 1, rule = 2, severity = 3, status = 4, audience = 5, group = 6, raised = 7
         static let followUp = 8, parent = 9, detail = 10, resolution = 11
+        /// After the alert's own columns, in `fetchAlerts`: the subject's wrapped data key.
+        static let wrappedKey = 12
     }
 
     private static func storedAlert(_ row: Row, key: SecretKey, vaultID: String, audience: [String]) throws -> StoredAlert {

@@ -39,16 +39,8 @@ extension VaultStore {
         return try openSubject(id: id, wrapped: row[0], identity: row[1])
     }
 
-    /// A subject's data key alone, for reading its alerts without opening its identity.
-    func subjectKey(_ db: Database, id: String) throws -> SecretKey {
-        guard let wrapped = try Data.fetchOne(db.cachedStatement(sql: "SELECT wrapped FROM subject_keys WHERE subject_id = ?"),
-                                              arguments: [id])
-        else { throw VaultError(.notFound, "subject \(id): not found") }
-        return try unwrapKey(id: id, wrapped: wrapped)
-    }
-
-    /// A subject's data key from its wrapped form, as stored.
-    private func unwrapKey(id: String, wrapped: Data) throws(VaultError) -> SecretKey {
+    /// A subject's data key from its wrapped form, as stored (alone, for reading alerts without the identity).
+    func unwrapKey(id: String, wrapped: Data) throws(VaultError) -> SecretKey {
         do {
             return try DataKey.unwrap([UInt8](wrapped), with: keys.keyEncryption, vaultID: vaultID, subjectID: id)
         } catch {
