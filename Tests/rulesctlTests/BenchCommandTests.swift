@@ -16,6 +16,11 @@ import Testing
         #expect((raw["import_rows"] ?? 0) > 60)
         // Each row of the extra day touches at most one subject, and only those are evaluated again.
         #expect((raw["incremental_subjects"] ?? -1) <= (raw["day_rows"] ?? 0))
+        // The decryption floor opened the records ABS-4DJ reads, and both imports' processor times are there.
+        #expect((raw["rule_opened_subjects"] ?? 0) > 0)
+        #expect((raw["rule_opened_records"] ?? 0) >= 4 * (raw["rule_opened_subjects"] ?? 1))
+        #expect((raw["decryption_floor_vs_plain_sql"] ?? 0) > 0)
+        #expect((raw["import_cpu_seconds"] ?? 0) > 0 && (raw["plain_insert_cpu_seconds"] ?? 0) > 0)
         #expect(run.stderr.contains("bench: 600 subjects"))
     }
 
