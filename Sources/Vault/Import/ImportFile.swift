@@ -25,14 +25,6 @@ public enum ImportFile {
         return rows
     }
 
-    /// Validates partner data held in memory, all of it: CSV, or JSON lines (one object per line, numbered from 1).
-    static func validate(_ text: String, label path: String, jsonLines: Bool, kind: RecordShape,
-                         subject: RecordShape) throws(VaultError) -> [ImportRow] {
-        var rows: [ImportRow] = []
-        try stream(text, label: path, jsonLines: jsonLines, kind: kind, subject: subject) { batch, _ in rows += batch }
-        return rows
-    }
-
     /// Reads and validates a partner file, handing its valid rows over `batchSize` at a time, in file order, as
     /// soon as they are checked (with the number of rows in the file), so that storing them can go on while the
     /// rest is read. No row is handed over after the first bad one; every problem is then listed and thrown at the
@@ -49,7 +41,8 @@ public enum ImportFile {
                    kind: kind, subject: subject, batchSize: batchSize, emit: emit)
     }
 
-    /// `stream` over partner data held in memory; errors name `label:LINE`.
+    /// `stream` over partner data held in memory: CSV, or JSON lines (one object per line, numbered from 1);
+    /// errors name `label:LINE`.
     static func stream(_ text: String, label path: String, jsonLines: Bool, kind: RecordShape, subject: RecordShape,
                        batchSize: Int = 1_024, emit: ([ImportRow], Int) -> Void) throws(VaultError) {
         var validator = RowValidator(path: path, kind: kind, subject: subject)

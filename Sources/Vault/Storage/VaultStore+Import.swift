@@ -74,7 +74,20 @@ extension VaultStore {
             }
         }
         let now = Int(Date().timeIntervalSince1970)
-        return try audited({ (summary: ImportSummary) in
+        // If storing fails, the reader's later batches are dropped instead of kept until it reaches the end.
+        do {
+            return try storeBatches(batches, shape: shape, kind: kind, source: source, now: now, progress: progress)
+        } catch {
+            batches.abandon()
+            throw error
+        }
+    }
+
+    /// The storing side of an import: one transaction over every batch, committed with its audit entry.
+    private func storeBatches(_ batches: RowBatches, shape: RecordShape, kind: String, source: String, now: Int,
+                              progress: (Int, Int) -> Void) throws(VaultError) -> ImportSummary
+    {
+        try audited({ (summary: ImportSummary) in
             var event = AuditEvent(nil, .imported)
             event.labels = [shape.label]
             event.detail = "kind \(kind) from \(source): \(summary.rows) rows, \(summary.recordsStored) stored, "
@@ -100,49 +113,48 @@ extension VaultStore {
                 return found
             }
             var created = 0, matched = 0, stored = 0, duplicates = 0, number = 0
-            do {
-                while let batch = try batches.next() {
-                    for (offset, row) in batch.rows.enumerated() {
-                        let identityKey = batch.identityKeys[offset], index = batch.indexes[offset]
-                        var subject: OpenSubject
-                        if let known = opened[identityKey] {
-                            subject = known
-                            matched += 1
-                        } else if let found = try match(row.subject, index: index) {
-                            subject = found
-                            matched += 1
-                        } else {
-                            subject = try createSubject(db, identity: row.subject, index: index, now: now)
-                            openedIDs.insert(subject.id)
-                            opened[identityKey] = subject
-                            created += 1
-                        }
-                        // Identity fields keep their first spelling; other subject fields (etablissement…) take the newest.
-                        let changed = row.subject.contains { name, value in
-                            !BlindIndex.identityFields.contains(name) && subject.identity[name] != value
-                        }
-                        if changed {
-                            for (name, value) in row.subject where !BlindIndex.identityFields.contains(name) { subject.identity[name] = value }
-                            try updateIdentity(db, subject)
-                            opened[identityKey] = subject
-                        }
-                        if try storeRecord(db, id: batch.recordIDs[offset], subject: subject, kind: kind, source: source,
-                                           fields: row.fields, fingerprintKey: fingerprintKey, now: now) {
-                            stored += 1
-                            if touched.insert(subject.id).inserted {
-                                try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES (?)")
-                                    .execute(arguments: [subject.id])
-                            }
-                        } else {
-                            duplicates += 1
-                        }
-                        number += 1
-                        if number % 5_000 == 0 { progress(number, batch.total) }
-                    }
+            /// Matches or creates the row's subject, then seals and stores its record.
+            func take(_ row: ImportRow, identityKey: [String], index: [UInt8], recordID: String) throws {
+                var subject: OpenSubject
+                if let known = opened[identityKey] {
+                    subject = known
+                    matched += 1
+                } else if let found = try match(row.subject, index: index) {
+                    subject = found
+                    matched += 1
+                } else {
+                    subject = try createSubject(db, identity: row.subject, index: index, now: now)
+                    openedIDs.insert(subject.id)
+                    opened[identityKey] = subject
+                    created += 1
                 }
-            } catch {
-                batches.abandon()
-                throw error
+                // Identity fields keep their first spelling; other subject fields (etablissement…) take the newest.
+                let changed = row.subject.contains { name, value in
+                    !BlindIndex.identityFields.contains(name) && subject.identity[name] != value
+                }
+                if changed {
+                    for (name, value) in row.subject where !BlindIndex.identityFields.contains(name) { subject.identity[name] = value }
+                    try updateIdentity(db, subject)
+                    opened[identityKey] = subject
+                }
+                guard try storeRecord(db, id: recordID, subject: subject, kind: kind, source: source, fields: row.fields,
+                                      fingerprintKey: fingerprintKey, now: now)
+                else {
+                    duplicates += 1
+                    return
+                }
+                stored += 1
+                if touched.insert(subject.id).inserted {
+                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES (?)")
+                        .execute(arguments: [subject.id])
+                }
+            }
+            while let batch = try batches.next() {
+                for (offset, row) in batch.rows.enumerated() {
+                    try take(row, identityKey: batch.identityKeys[offset], index: batch.indexes[offset], recordID: batch.recordIDs[offset])
+                    number += 1
+                    if number % 5_000 == 0 { progress(number, batch.total) }
+                }
             }
             progress(number, number)
             return ImportSummary(rows: number, subjectsCreated: created, subjectsMatched: matched,
