@@ -72,6 +72,25 @@ import Testing
         }
     }
 
+    @Test func sealedResolutionsWrittenByJSONEncoderReadBackThroughTheFlatReader() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let resolution = AlertResolution(acknowledgedBy: maybe(&random), closedBy: maybe(&random), outcome: maybe(&random),
+                                             comment: maybe(&random))
+            let bytes = Array(try encoder.encode(resolution))
+            // The flat reader takes what the vault writes; JSONDecoder is only the fallback.
+            #expect(FlatJSON.decode(bytes) != nil)
+            let read = try AlertResolution.decode(bytes)
+            #expect(read.acknowledgedBy == resolution.acknowledgedBy && read.closedBy == resolution.closedBy)
+            #expect(read.outcome == resolution.outcome && read.comment == resolution.comment)
+        }
+        // Other JSON goes to JSONDecoder: an explicit null reads as absent, a number fails cleanly.
+        #expect(try AlertResolution.decode(Array(#"{"comment":null,"outcome":"orientation"}"#.utf8)).outcome == "orientation")
+        #expect(throws: (any Error).self) { try AlertResolution.decode(Array(#"{"outcome":3}"#.utf8)) }
+    }
+
     @Test func theFastReaderLeavesOtherJSONToTheGeneralOne() throws {
         #expect(FlatJSON.parse(Array(#"{"a":[null,"x",{"b":[]}]}"#.utf8))
             == .object(["a": .array([.null, .string("x"), .object(["b": .array([])])])]))

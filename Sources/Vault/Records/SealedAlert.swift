@@ -65,6 +65,16 @@ struct AlertResolution: Codable {
     static func place(vaultID: String, subjectID: String, alertID: String) -> AssociatedData {
         AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: alertID, kind: "#alert-resolution")
     }
+
+    /// Reads the sealed JSON: `FlatJSON.decode` for the object of strings `JSONEncoder` writes for it (every
+    /// listing reads one per acknowledged or closed alert), `JSONDecoder` for anything else.
+    static func decode(_ bytes: [UInt8]) throws -> AlertResolution {
+        if let fields = FlatJSON.decode(bytes) {
+            return AlertResolution(acknowledgedBy: fields["acknowledgedBy"], closedBy: fields["closedBy"],
+                                   outcome: fields["outcome"], comment: fields["comment"])
+        }
+        return try JSONDecoder().decode(AlertResolution.self, from: Data(bytes))
+    }
 }
 
 /// Seals and opens a `Codable` value as JSON with XChaCha20-Poly1305.

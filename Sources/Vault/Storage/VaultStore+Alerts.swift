@@ -184,8 +184,9 @@ extension VaultStore {
         }
         var resolution = AlertResolution()
         if let bytes = row[AlertColumn.resolution] as Data? {
-            resolution = try SealedJSON.open(AlertResolution.self, [UInt8](bytes), key: key,
-                                             at: AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id))
+            resolution = try SealedJSON.open([UInt8](bytes), key: key,
+                                             at: AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id),
+                                             decode: AlertResolution.decode)
         }
         var reveal: [String: String?] = [:]
         for entry in detail.reveal { reveal[entry.name] = .some(entry.value) }
