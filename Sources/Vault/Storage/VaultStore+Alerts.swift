@@ -72,34 +72,29 @@ extension VaultStore {
         return db.changesCount > 0
     }
 
-    /// Raises one reminder to the coordinator for every alert still open after its follow-up date.
-    func raiseReminders(asOf: Day) throws(VaultError) -> Int {
-        try audited({ (raised: Int) in
-            var event = AuditEvent(nil, .evaluated)
-            event.detail = "follow-up reminders as of \(asOf): \(raised)"
-            return event
-        }) { db in
-            let overdue = try Row.fetchAll(db, sql: """
-                SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up FROM alerts a
-                WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
-                  AND NOT EXISTS (SELECT 1 FROM alerts r WHERE r.parent_id = a.id)
-                """, arguments: [asOf.description, Self.reminderRule])
-            var raised = 0
-            for row in overdue {
-                let subject = try openSubject(db, id: row["subject_id"])
-                let rule: String = row["rule_id"]
-                let due: String = row["follow_up"]
-                let reminder = Alert(
-                    ruleID: Self.reminderRule, title: "Suivi échu", basis: "CNIL AU-038 : actions datées et suivies",
-                    group: row["group_name"], severity: .high, audience: ["coordinateur"], labels: [], date: asOf,
-                    followUp: nil, revealed: [RevealedValue(name: "alerte", value: .text(row["id"])),
-                                              RevealedValue(name: "regle", value: .text(rule)),
-                                              RevealedValue(name: "echeance", value: .text(due))],
-                    evidence: [])
-                if try insertAlert(db, reminder, subjectID: subject.id, key: subject.key, parent: row["id"]) { raised += 1 }
-            }
-            return raised
+    /// Raises one reminder to the coordinator for every alert still open after its follow-up date, in the
+    /// caller's transaction; returns how many.
+    func raiseReminders(_ db: Database, asOf: Day) throws -> Int {
+        let overdue = try Row.fetchAll(db, sql: """
+            SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up FROM alerts a
+            WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
+              AND NOT EXISTS (SELECT 1 FROM alerts r WHERE r.parent_id = a.id)
+            """, arguments: [asOf.description, Self.reminderRule])
+        var raised = 0
+        for row in overdue {
+            let subject = try openSubject(db, id: row["subject_id"])
+            let rule: String = row["rule_id"]
+            let due: String = row["follow_up"]
+            let reminder = Alert(
+                ruleID: Self.reminderRule, title: "Suivi échu", basis: "CNIL AU-038 : actions datées et suivies",
+                group: row["group_name"], severity: .high, audience: ["coordinateur"], labels: [], date: asOf,
+                followUp: nil, revealed: [RevealedValue(name: "alerte", value: .text(row["id"])),
+                                          RevealedValue(name: "regle", value: .text(rule)),
+                                          RevealedValue(name: "echeance", value: .text(due))],
+                evidence: [])
+            if try insertAlert(db, reminder, subjectID: subject.id, key: subject.key, parent: row["id"]) { raised += 1 }
         }
+        return raised
     }
 
     /// Lists alerts, newest first, optionally of one status, one rule, or addressed to one role. `allowed` decides

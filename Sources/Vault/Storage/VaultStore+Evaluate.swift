@@ -111,11 +111,17 @@ extension VaultStore {
             done += chunk.count
             progress(done, ids.count)
         }
-        let reminders = try raiseReminders(asOf: asOf)
-        let alertCount = counts.values.reduce(0) { $0 + $1.new } + reminders
-        try write { db in
+        // The reminders and the end of the run in one transaction (the reminders' audit entry with them).
+        let raised = counts.values.reduce(0) { $0 + $1.new }
+        let reminders: Int = try audited({ (reminders: Int) in
+            var event = AuditEvent(nil, .evaluated)
+            event.detail = "follow-up reminders as of \(asOf): \(reminders)"
+            return event
+        }) { db in
+            let reminders = try raiseReminders(db, asOf: asOf)
             try db.execute(sql: "UPDATE evaluations SET finished_at = ?, subjects = ?, alerts = ? WHERE id = ?",
-                           arguments: [Int(Date().timeIntervalSince1970), ids.count, alertCount, runID])
+                           arguments: [Int(Date().timeIntervalSince1970), ids.count, raised + reminders, runID])
+            return reminders
         }
         return EvaluationSummary(asOf: asOf.description, mode: mode, subjects: ids.count, rules: counts,
                                  reminders: reminders, errors: errors)
