@@ -119,6 +119,7 @@ import Vault
                               kind: kind, subject: subject, batchSize: 2) { rows, total in
             batches.append(rows.map(\.line))
             totals.insert(total)
+            return true
         }
         #expect(batches == [[2, 3], [4, 5], [6]])
         #expect(totals == [5])
@@ -127,9 +128,20 @@ import Vault
         bad[2] = "Nom2,Prenom,2012-03-01,,2025-10-06,soir,false,"
         let path = try vault.file("bad-third.csv", absenceHeader + bad.joined(separator: "\n") + "\n")
         #expect(throws: VaultError.self) {
-            try ImportFile.stream(path, kind: kind, subject: subject, batchSize: 2) { rows, _ in handed += rows.map(\.line) }
+            try ImportFile.stream(path, kind: kind, subject: subject, batchSize: 2) { rows, _ in
+                handed += rows.map(\.line)
+                return true
+            }
         }
         #expect(handed == [2, 3])
+        // A caller that gives up stops the reading there, without an error.
+        var taken: [Int] = []
+        try ImportFile.stream(try vault.file("stop.csv", absenceHeader + lines.joined(separator: "\n") + "\n"),
+                              kind: kind, subject: subject, batchSize: 2) { rows, _ in
+            taken += rows.map(\.line)
+            return false
+        }
+        #expect(taken == [2, 3])
     }
 
     @Test func wrongColumnsAreRefusedAtTheHeader() throws {

@@ -21,16 +21,20 @@ public enum ImportFile {
     /// Reads and validates a partner file, all of it, as `VaultStore.importFile` does before keeping anything.
     public static func read(_ path: String, kind: RecordShape, subject: RecordShape) throws(VaultError) -> [ImportRow] {
         var rows: [ImportRow] = []
-        try stream(path, kind: kind, subject: subject) { batch, _ in rows += batch }
+        try stream(path, kind: kind, subject: subject) { batch, _ in
+            rows += batch
+            return true
+        }
         return rows
     }
 
     /// Reads and validates a partner file, handing its valid rows over `batchSize` at a time, in file order, as
     /// soon as they are checked (with the number of rows in the file), so that storing them can go on while the
     /// rest is read. No row is handed over after the first bad one; every problem is then listed and thrown at the
-    /// end, and the caller must discard what it was handed: a file is taken whole or not at all.
+    /// end, and the caller must discard what it was handed: a file is taken whole or not at all. `emit` returns
+    /// whether to go on: `false` stops the reading there (the caller gave up), without an error.
     public static func stream(_ path: String, kind: RecordShape, subject: RecordShape, batchSize: Int = 1_024,
-                              emit: ([ImportRow], Int) -> Void) throws(VaultError) {
+                              emit: ([ImportRow], Int) -> Bool) throws(VaultError) {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw VaultError(.invalidInput, "\(path): cannot read the file")
         }
@@ -44,22 +48,27 @@ public enum ImportFile {
     /// `stream` over partner data held in memory: CSV, or JSON lines (one object per line, numbered from 1);
     /// errors name `label:LINE`.
     static func stream(_ text: String, label path: String, jsonLines: Bool, kind: RecordShape, subject: RecordShape,
-                       batchSize: Int = 1_024, emit: ([ImportRow], Int) -> Void) throws(VaultError) {
+                       batchSize: Int = 1_024, emit: ([ImportRow], Int) -> Bool) throws(VaultError) {
         var validator = RowValidator(path: path, kind: kind, subject: subject)
         var batch: [ImportRow] = []
         batch.reserveCapacity(batchSize)
-        func accept(_ row: ImportRow, total: Int) {
+        var rowsInFile = 0
+        var goOn = true
+        func accept(_ row: ImportRow, total: Int) -> Bool {
             batch.append(row)
+            rowsInFile = total
             if batch.count == batchSize {
-                emit(batch, total)
+                goOn = emit(batch, total)
                 batch.removeAll(keepingCapacity: true)
             }
+            return goOn
         }
         if jsonLines {
             validator.readJSONLines(text, accept: accept)
         } else {
             validator.readCSV(text, accept: accept)
         }
+        guard goOn else { return }
         if validator.errors.isEmpty && validator.accepted == 0 {
             validator.errors.append("\(path):1: error: the file holds no row")
         }
@@ -71,7 +80,7 @@ public enum ImportFile {
             lines.append("\(path): refused whole; nothing was stored")
             throw VaultError(.invalidInput, lines.joined(separator: "\n"))
         }
-        if !batch.isEmpty { emit(batch, validator.accepted) }
+        if !batch.isEmpty { _ = emit(batch, rowsInFile) }
     }
 }
 
@@ -89,8 +98,8 @@ struct RowValidator {
     }
 
     /// Checks a CSV file (header on line 1), handing each valid row to `accept` with the file's row count until
-    /// the first error.
-    mutating func readCSV(_ text: String, accept: (ImportRow, _ total: Int) -> Void) {
+    /// the first error, or until `accept` returns `false`.
+    mutating func readCSV(_ text: String, accept: (ImportRow, _ total: Int) -> Bool) {
         let table: [CSVReader.Row]
         do {
             table = try CSVReader.rows(text)
@@ -106,13 +115,16 @@ struct RowValidator {
                 fail(row.line, "expected \(columns.count) cells as in the header, found \(row.cells.count)")
                 continue
             }
-            validate(Dictionary(uniqueKeysWithValues: zip(columns, row.cells)), line: row.line, total: table.count - 1, accept: accept)
+            guard validate(Dictionary(uniqueKeysWithValues: zip(columns, row.cells)), line: row.line, total: table.count - 1,
+                           accept: accept) else { return }
         }
     }
 
-    /// Checks JSON lines, handing each valid row to `accept` with the file's line count until the first error.
-    mutating func readJSONLines(_ text: String, accept: (ImportRow, _ total: Int) -> Void) {
+    /// Checks JSON lines, handing each valid row to `accept` with the number of non-blank lines until the first
+    /// error, or until `accept` returns `false`.
+    mutating func readJSONLines(_ text: String, accept: (ImportRow, _ total: Int) -> Bool) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let total = lines.count { !$0.allSatisfy(\.isWhitespace) }
         for (index, line) in lines.enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
@@ -131,7 +143,7 @@ struct RowValidator {
                 default: fail(index + 1, "field '\(key)' must be a string, number, boolean or null")
                 }
             }
-            validate(cells, line: index + 1, total: lines.count, accept: accept)
+            guard validate(cells, line: index + 1, total: total, accept: accept) else { return }
         }
     }
 
@@ -153,7 +165,8 @@ struct RowValidator {
         return ok
     }
 
-    private mutating func validate(_ cells: [String: String], line: Int, total: Int, accept: (ImportRow, Int) -> Void) {
+    /// Checks one row and hands it over if it and every row before it are valid; returns whether to go on.
+    private mutating func validate(_ cells: [String: String], line: Int, total: Int, accept: (ImportRow, Int) -> Bool) -> Bool {
         var subjectValues: [String: String] = [:]
         var fields: [String: String] = [:]
         var valid = true
@@ -177,9 +190,9 @@ struct RowValidator {
             if kind.field(named: name) != nil { fields[name] = parsed.description } else { subjectValues[name] = parsed.description }
         }
         // After an error the file is refused whole: nothing more is handed over, the rest is only checked.
-        guard valid, errors.isEmpty else { return }
+        guard valid, errors.isEmpty else { return true }
         accepted += 1
-        accept(ImportRow(line: line, subject: subjectValues, fields: fields), total)
+        return accept(ImportRow(line: line, subject: subjectValues, fields: fields), total)
     }
 
 }

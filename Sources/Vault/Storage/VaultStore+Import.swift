@@ -50,7 +50,7 @@ extension VaultStore {
     /// the whole file was read and found valid (`RowBatches`): reading and storing overlap, the file is still
     /// taken whole or not at all.
     private func importRows(kind: String, source: String, progress: (Int, Int) -> Void = { _, _ in },
-                            rows produce: @escaping @Sendable (RecordShape, RecordShape, ([ImportRow], Int) -> Void) throws(VaultError) -> Void)
+                            rows produce: @escaping @Sendable (RecordShape, RecordShape, ([ImportRow], Int) -> Bool) throws(VaultError) -> Void)
         throws(VaultError) -> ImportSummary
     {
         let (_, ruleSet) = try checkedRuleSet()
@@ -66,17 +66,22 @@ extension VaultStore {
         }
         let batches = RowBatches()
         let subjectShape = ruleSet.subject
-        DispatchQueue.global(qos: .userInitiated).async {
+        // A thread of its own: the storing side waits for it inside a write, off Swift's and Dispatch's pools.
+        let reader = Thread {
             do throws(VaultError) {
                 try self.readBatches(shape, subjectShape, into: batches, produce)
             } catch {
                 batches.finish(error)
             }
         }
+        reader.name = "vigie-import-reader"
+        reader.start()
         let now = Int(Date().timeIntervalSince1970)
-        // If storing fails, the reader's later batches are dropped instead of kept until it reaches the end.
         do {
-            return try storeBatches(batches, shape: shape, kind: kind, source: source, now: now, progress: progress)
+            // The writer is taken only once the first rows are checked: a file refused at its header or in its
+            // first rows never holds it. If storing fails, the reader is stopped before this returns.
+            let first = try batches.next()
+            return try storeBatches(first, then: batches, shape: shape, kind: kind, source: source, now: now, progress: progress)
         } catch {
             batches.abandon()
             throw error
@@ -84,8 +89,8 @@ extension VaultStore {
     }
 
     /// The storing side of an import: one transaction over every batch, committed with its audit entry.
-    private func storeBatches(_ batches: RowBatches, shape: RecordShape, kind: String, source: String, now: Int,
-                              progress: (Int, Int) -> Void) throws(VaultError) -> ImportSummary
+    private func storeBatches(_ first: RowBatches.Batch?, then batches: RowBatches, shape: RecordShape, kind: String,
+                              source: String, now: Int, progress: (Int, Int) -> Void) throws(VaultError) -> ImportSummary
     {
         try audited({ (summary: ImportSummary) in
             var event = AuditEvent(nil, .imported)
@@ -149,12 +154,14 @@ extension VaultStore {
                         .execute(arguments: [subject.id])
                 }
             }
-            while let batch = try batches.next() {
+            var next = first
+            while let batch = next {
                 for (offset, row) in batch.rows.enumerated() {
                     try take(row, identityKey: batch.identityKeys[offset], index: batch.indexes[offset], recordID: batch.recordIDs[offset])
                     number += 1
                     if number % 5_000 == 0 { progress(number, batch.total) }
                 }
+                next = try batches.next()
             }
             progress(number, number)
             return ImportSummary(rows: number, subjectsCreated: created, subjectsMatched: matched,
@@ -165,14 +172,14 @@ extension VaultStore {
     /// The reading side of an import: rows as `produce` validates them, each with its normalised identity, blind
     /// index and a fresh record id, handed to `batches`; then the verdict on the whole file.
     private func readBatches(_ shape: RecordShape, _ subject: RecordShape, into batches: RowBatches,
-                             _ produce: (RecordShape, RecordShape, ([ImportRow], Int) -> Void) throws(VaultError) -> Void)
+                             _ produce: (RecordShape, RecordShape, ([ImportRow], Int) -> Bool) throws(VaultError) -> Void)
         throws(VaultError)
     {
         // A partner file lists the same young person on many rows: each spelling is folded and indexed once.
         var indexed: [[String]: (key: [String], index: [UInt8])] = [:]
         var failure: VaultError?
         try produce(shape, subject) { rows, total in
-            guard failure == nil else { return }
+            guard failure == nil else { return false }
             do throws(VaultError) {
                 var identityKeys: [[String]] = [], indexes: [[UInt8]] = []
                 identityKeys.reserveCapacity(rows.count)
@@ -193,9 +200,11 @@ extension VaultStore {
                     indexes.append(index)
                 }
                 let recordIDs = try crypto { () throws(CryptoError) in try RandomID.many(rows.count) }
-                batches.send(RowBatches.Batch(rows: rows, identityKeys: identityKeys, indexes: indexes, recordIDs: recordIDs, total: total))
+                return batches.send(RowBatches.Batch(rows: rows, identityKeys: identityKeys, indexes: indexes,
+                                                     recordIDs: recordIDs, total: total))
             } catch {
                 failure = error
+                return false
             }
         }
         batches.finish(failure)
