@@ -72,6 +72,21 @@ import Testing
         }
     }
 
+    @Test func sealedDetailsAreWrittenAsJSONEncoderWritesThem() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var random = SystemRandomNumberGenerator()
+        for _ in 0..<300 {
+            let detail = AlertDetail(
+                reveal: (0..<Int.random(in: 0...3, using: &random)).map { _ in .init(name: text(&random), value: maybe(&random)) },
+                evidence: (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random, 40) + "/" })
+            #expect(detail.json() == Array(try encoder.encode(detail)))
+            let read = try JSONDecoder().decode(AlertDetail.self, from: Data(detail.json()))
+            #expect(read.reveal.map(\.name) == detail.reveal.map(\.name) && read.reveal.map(\.value) == detail.reveal.map(\.value))
+            #expect(read.evidence == detail.evidence)
+        }
+    }
+
     @Test func sealedResolutionsWrittenByJSONEncoderReadBackThroughTheFlatReader() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]

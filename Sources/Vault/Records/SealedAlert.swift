@@ -28,6 +28,29 @@ struct AlertDetail: Codable {
         AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: alertID, kind: "#alert")
     }
 
+    /// The JSON sealed for this detail, written directly (an evaluation seals one per alert it raises): byte for
+    /// byte what `JSONEncoder` writes with `.sortedKeys` and `.withoutEscapingSlashes`, an absent value left out.
+    func json() -> [UInt8] {
+        var out = Array(#"{"evidence":"#.utf8)
+        out.reserveCapacity(64 + evidence.reduce(0) { $0 + $1.utf8.count + 3 } + reveal.reduce(0) {
+            $0 + $1.name.utf8.count + ($1.value?.utf8.count ?? 0) + 24
+        })
+        FlatJSON.appendArray(evidence, to: &out)
+        out += #","reveal":["#.utf8
+        for (index, entry) in reveal.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            out += #"{"name":"#.utf8
+            FlatJSON.appendString(entry.name, to: &out)
+            if let value = entry.value {
+                out += #","value":"#.utf8
+                FlatJSON.appendString(value, to: &out)
+            }
+            out.append(UInt8(ascii: "}"))
+        }
+        out += "]}".utf8
+        return out
+    }
+
     /// Reads the sealed JSON: `FlatJSON.parse` for the shape this code writes (alert listings decode dozens per
     /// request), `JSONDecoder` for anything else.
     static func decode(_ bytes: [UInt8]) throws -> AlertDetail {
@@ -82,7 +105,12 @@ enum SealedJSON {
     static func seal(_ value: some Encodable, key: SecretKey, at place: AssociatedData) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        var plaintext = [UInt8](try encoder.encode(value))
+        return try seal(json: [UInt8](try encoder.encode(value)), key: key, at: place)
+    }
+
+    /// Seals JSON already written; the plaintext is zeroed afterwards.
+    static func seal(json: [UInt8], key: SecretKey, at place: AssociatedData) throws -> [UInt8] {
+        var plaintext = json
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
         return try Sodium.seal(plaintext, key: key, associatedData: place.bytes)
     }

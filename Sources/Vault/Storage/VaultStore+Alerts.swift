@@ -60,7 +60,7 @@ extension VaultStore {
     /// Stores a new alert unless the same rule already alerted for the subject at that date.
     func insertAlert(_ db: Database, _ alert: Alert, subjectID: String, key: SecretKey, parent: String? = nil) throws -> Bool {
         let id = try RandomID.make()
-        let sealed = try SealedJSON.seal(AlertDetail(alert), key: key,
+        let sealed = try SealedJSON.seal(json: AlertDetail(alert).json(), key: key,
                                          at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id))
         try db.execute(sql: """
             INSERT OR IGNORE INTO alerts (id, subject_id, rule_id, severity, status, audience, group_name, raised_on,
