@@ -70,7 +70,7 @@ struct Trace {
     var window: DayInterval?
     var recordIDs: [String] = []
     /// Whether record identifiers are gathered (not when a condition is only decided).
-    var collects = true
+    let collects: Bool
 
     init(collects: Bool = true) { self.collects = collects }
 

@@ -35,6 +35,12 @@ public struct AccessPolicy: Sendable {
     /// Creates the policy of a rule set.
     public init(ruleSet: CheckedRuleSet) { self.ruleSet = ruleSet }
 
+    /// The role an alert's audience must name for `alert` to permit it to the principal (`nil`: any alert may be
+    /// permitted), so that a listing can leave the others out in SQL; it changes with `alert`.
+    public func requiredAudience(_ principal: Principal) -> String? {
+        principal.isConsole ? nil : principal.role
+    }
+
     /// May the principal see an alert addressed to `audience` in `group`? Only its revealed values, if so.
     public func alert(_ principal: Principal, audience: [String], group: String) -> AccessDecision {
         if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }

@@ -10,7 +10,7 @@ import Foundation
 enum FlatJSON {
     /// The canonical bytes of `fields`.
     static func encode(_ fields: [String: String]) -> [UInt8] {
-        guard fields.keys.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return foundationEncode(fields) }
+        guard byteOrdered(fields.keys) else { return foundationEncode(fields) }
         var out: [UInt8] = [UInt8(ascii: "{")]
         out.reserveCapacity(16 + fields.reduce(0) { $0 + $1.key.utf8.count + $1.value.utf8.count + 6 })
         for (index, key) in fields.keys.sorted().enumerated() {
@@ -23,11 +23,19 @@ enum FlatJSON {
         return out
     }
 
-    private static func foundationEncode(_ fields: [String: String]) -> [UInt8] {
+    /// Whether `JSONEncoder`'s `.sortedKeys` puts these keys in byte order (ASCII keys); the writers here order
+    /// keys by bytes, and leave any other object to `foundationEncode`.
+    static func byteOrdered(_ keys: some Sequence<String>) -> Bool {
+        keys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } }
+    }
+
+    /// What `JSONEncoder` writes with `.sortedKeys` and `.withoutEscapingSlashes`, for values made of strings,
+    /// arrays, dictionaries and optionals only.
+    static func foundationEncode(_ value: some Encodable) -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // INVARIANT: a [String: String] always encodes.
-        return (try? Array(encoder.encode(fields))) ?? []
+        // INVARIANT: strings, arrays and dictionaries of strings and optionals always encode.
+        return (try? Array(encoder.encode(value))) ?? []
     }
 
     /// A JSON array of strings (for SQLite's `json_each`).

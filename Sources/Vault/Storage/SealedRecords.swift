@@ -7,7 +7,8 @@ import RulesEngine
 final class SealedRecords: RecordSource {
     struct Row {
         let id: String
-        let sealed: [UInt8]
+        /// As SQLite gave it: copied into bytes only when opened.
+        let sealed: Data
     }
 
     private let vaultID: String
@@ -31,7 +32,7 @@ final class SealedRecords: RecordSource {
         var records: [Record] = []
         for row in rows[kind] ?? [] {
             let place = AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: row.id, kind: kind)
-            guard let fields = try? SealedFields.open(row.sealed, key: key, at: place) else {
+            guard let fields = try? SealedFields.open([UInt8](row.sealed), key: key, at: place) else {
                 failure = IntegrityFailure(item: "record", id: row.id, kind: kind).description + "; run 'rulesctl verify'"
                 return []
             }

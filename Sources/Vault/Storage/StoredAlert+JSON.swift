@@ -6,8 +6,7 @@ extension StoredAlert {
     /// its profile; a listing with a key outside ASCII, whose order the encoder decides by rules of its own, is
     /// left to it.
     public static func listJSON(_ alerts: [StoredAlert]) -> [UInt8] {
-        let ascii = alerts.allSatisfy { alert in alert.reveal.keys.allSatisfy { $0.utf8.allSatisfy { $0 < 0x80 } } }
-        guard ascii else { return foundationEncode(["alerts": alerts]) }
+        guard alerts.allSatisfy({ FlatJSON.byteOrdered($0.reveal.keys) }) else { return FlatJSON.foundationEncode(["alerts": alerts]) }
         var out: [UInt8] = Array(#"{"alerts":["#.utf8)
         out.reserveCapacity(alerts.count * 1_024)
         for (index, alert) in alerts.enumerated() {
@@ -53,12 +52,5 @@ extension StoredAlert {
         key("status"); FlatJSON.appendString(status, to: &out)
         key("subject"); FlatJSON.appendString(subject, to: &out)
         out.append(UInt8(ascii: "}"))
-    }
-
-    private static func foundationEncode(_ value: [String: [StoredAlert]]) -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // INVARIANT: every member of a StoredAlert is a string, an array or dictionary of strings, or an optional.
-        return (try? Array(encoder.encode(value))) ?? []
     }
 }

@@ -86,8 +86,8 @@ extension VaultStore {
     /// The alerts a principal may see, decided on plaintext facts before any decryption.
     public func alerts(for principal: Principal, status: AlertStatus? = nil, rule: String? = nil) throws(VaultError) -> [StoredAlert] {
         let policy = AccessPolicy(ruleSet: try checkedRuleSet().1)
-        // Only alerts addressed to the token's role can be permitted: SQL leaves the others out before the decision.
-        return try alerts(by: principal, status: status, rule: rule, role: principal.isConsole ? nil : principal.role) { audience, group in
+        // SQL leaves out the alerts the policy says cannot be permitted, before the decision runs on the rest.
+        return try alerts(by: principal, status: status, rule: rule, role: policy.requiredAudience(principal)) { audience, group in
             policy.alert(principal, audience: audience, group: group).isPermitted
         }
     }
@@ -167,8 +167,8 @@ extension VaultStore {
     {
         let ruleSet = policy.ruleSet
         var hidden: Set<String> = []
+        let subject = try openSubject(db, id: id)
         let (fields, records): ([String: String], [SubjectView.RecordView]) = try { () throws -> ([String: String], [SubjectView.RecordView]) in
-            let subject = try openSubject(db, id: id)
             var fields: [String: String] = [:]
             for (name, value) in subject.identity {
                 guard let label = ruleSet.subject.field(named: name)?.label else { continue }
@@ -194,7 +194,7 @@ extension VaultStore {
             }
             return (fields, records)
         }()
-        let alerts = try fetchAlerts(db, subjectID: id) { audience, group in
+        let alerts = try fetchAlerts(db, subjectID: id, known: [id: subject.key]) { audience, group in
             policy.alert(principal, audience: audience, group: group).isPermitted
         }
         return SubjectView(id: id, fields: fields, records: records, alerts: alerts, hiddenLabels: hidden.sorted(),

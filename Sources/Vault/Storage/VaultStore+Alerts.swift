@@ -75,14 +75,19 @@ extension VaultStore {
     /// Raises one reminder to the coordinator for every alert still open after its follow-up date, in the
     /// caller's transaction; returns how many.
     func raiseReminders(_ db: Database, asOf: Day) throws -> Int {
+        // Each with its subject's wrapped key: a reminder is sealed under it, and the identity is not needed.
         let overdue = try Row.fetchAll(db, sql: """
-            SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up FROM alerts a
+            SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up, k.wrapped FROM alerts a
+            JOIN subject_keys k ON k.subject_id = a.subject_id
             WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
               AND NOT EXISTS (SELECT 1 FROM alerts r WHERE r.parent_id = a.id)
             """, arguments: [asOf.description, Self.reminderRule])
         var raised = 0
+        var keys: [String: SecretKey] = [:]
         for row in overdue {
-            let subject = try openSubject(db, id: row["subject_id"])
+            let subjectID: String = row["subject_id"]
+            let key = try keys[subjectID] ?? unwrapKey(id: subjectID, wrapped: row["wrapped"])
+            keys[subjectID] = key
             let rule: String = row["rule_id"]
             let due: String = row["follow_up"]
             let reminder = Alert(
@@ -92,7 +97,7 @@ extension VaultStore {
                                           RevealedValue(name: "regle", value: .text(rule)),
                                           RevealedValue(name: "echeance", value: .text(due))],
                 evidence: [])
-            if try insertAlert(db, reminder, subjectID: subject.id, key: subject.key, parent: row["id"]) { raised += 1 }
+            if try insertAlert(db, reminder, subjectID: subjectID, key: key, parent: row["id"]) { raised += 1 }
         }
         return raised
     }
@@ -119,26 +124,25 @@ extension VaultStore {
     }
 
     /// The alerts matching the filters, decrypted; `allowed` decides on plaintext before decryption.
+    /// `known`: data keys the caller already opened, by subject (not unwrapped again).
     func fetchAlerts(_ db: Database, status: AlertStatus? = nil, rule: String? = nil, role: String? = nil, subjectID: String? = nil,
-                     allowed: ([String], String) -> Bool = { _, _ in true }) throws -> [StoredAlert] {
+                     known: [String: SecretKey] = [:], allowed: ([String], String) -> Bool = { _, _ in true }) throws -> [StoredAlert] {
         // Each alert comes with its subject's wrapped key, in the same query (one lookup per row in SQLite rather
         // than one statement per alert).
-        var sql = "SELECT \(Self.alertColumns.split(separator: ", ").map { "a.\($0)" }.joined(separator: ", ")), k.wrapped "
-            + "FROM alerts a LEFT JOIN subject_keys k ON k.subject_id = a.subject_id WHERE 1 = 1"
+        var sql = "SELECT \(Self.alertColumns) FROM alerts a LEFT JOIN subject_keys k ON k.subject_id = a.subject_id WHERE 1 = 1"
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let status { sql += " AND a.status = ?"; arguments.append(status.rawValue) }
         if let rule { sql += " AND a.rule_id = ?"; arguments.append(rule) }
         if let subjectID { sql += " AND a.subject_id = ?"; arguments.append(subjectID) }
-        // The audience is a comma-separated list of role names; the exact check below stays the authority.
+        // The audience is a comma-separated list of role names: an exact match of one of them. `allowed` decides.
         if let role { sql += " AND instr(',' || a.audience || ',', ?) > 0"; arguments.append(",\(role),") }
         sql += " ORDER BY a.raised_on DESC, a.rule_id, a.id"
-        var keys: [String: SecretKey] = [:]
+        var keys = known
         var alerts: [StoredAlert] = []
         // A cursor: the sealed columns of alerts the caller may not see are never copied out of SQLite.
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
         while let row = try rows.next() {
             let audience = (row[AlertColumn.audience] as String).split(separator: ",").map(String.init)
-            if let role, !audience.contains(role) { continue }
             guard allowed(audience, row[AlertColumn.group]) else { continue }
             let owner: String = row[AlertColumn.subject]
             let key: SecretKey
@@ -154,14 +158,15 @@ extension VaultStore {
         return alerts
     }
 
-    /// The columns `storedAlert` reads, in the order of `AlertColumn` (read by position: by name, every column
-    /// lookup folds case).
-    static let alertColumns = "id, subject_id, rule_id, severity, status, audience, group_name, raised_on, follow_up, parent_id, detail, resolution"
+    /// The columns `fetchAlerts` reads (`a` the alert, `k` its subject's key), in the order of `AlertColumn` (read by
+    /// position: by name, every column lookup folds case).
+    private static let alertColumns = "a.id, a.subject_id, a.rule_id, a.severity, a.status, a.audience, a.group_name, "
+        + "a.raised_on, a.follow_up, a.parent_id, a.detail, a.resolution, k.wrapped"
 
     private enum AlertColumn {
         static let id = 0, subject = 1, rule = 2, severity = 3, status = 4, audience = 5, group = 6, raised = 7
         static let followUp = 8, parent = 9, detail = 10, resolution = 11
-        /// After the alert's own columns, in `fetchAlerts`: the subject's wrapped data key.
+        /// The subject's wrapped data key.
         static let wrappedKey = 12
     }
 

@@ -54,8 +54,7 @@ extension VaultStore {
                 WHERE subject_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))
                 """), arguments: [list, Self.jsonArray(kinds.sorted())])
             while let row = try recordRows.next() {
-                let bytes: Data = row[3]
-                sealed[row[0], default: [:]][row[2], default: []].append(SealedRecords.Row(id: row[1], sealed: [UInt8](bytes)))
+                sealed[row[0], default: [:]][row[2], default: []].append(SealedRecords.Row(id: row[1], sealed: row[3]))
             }
             var history: [String: [PastAlert]] = [:]
             let alertRows = try Row.fetchCursor(db.cachedStatement(sql: """

@@ -134,11 +134,12 @@ extension VaultStore {
                     created += 1
                 }
                 // Identity fields keep their first spelling; other subject fields (etablissement…) take the newest.
-                let changed = row.subject.contains { name, value in
-                    !BlindIndex.identityFields.contains(name) && subject.identity[name] != value
+                var changed = false
+                for (name, value) in row.subject where !BlindIndex.identityFields.contains(name) && subject.identity[name] != value {
+                    subject.identity[name] = value
+                    changed = true
                 }
                 if changed {
-                    for (name, value) in row.subject where !BlindIndex.identityFields.contains(name) { subject.identity[name] = value }
                     try updateIdentity(db, subject)
                     opened[identityKey] = subject
                 }

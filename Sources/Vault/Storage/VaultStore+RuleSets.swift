@@ -60,7 +60,7 @@ extension VaultStore {
     /// `checkedRuleSet()` inside a caller's read or write, so that a request reads the policy and its data in one
     /// transaction.
     func checkedRuleSet(_ db: Database) throws -> (StoredRuleSet, CheckedRuleSet) {
-        let noRuleSet = VaultError(.noRuleSet, "no rule set is loaded; run 'rulesctl rules load --vault \(directory)'")
+        var noRuleSet: VaultError { VaultError(.noRuleSet, "no rule set is loaded; run 'rulesctl rules load --vault \(directory)'") }
         guard let current = try Row.fetchOne(db.cachedStatement(sql: "SELECT version, sha256 FROM rule_sets ORDER BY version DESC LIMIT 1"))
         else { throw noRuleSet }
         if let cached = ruleSetCache.withLock({ $0 }), cached.0.version == current[0] as Int, cached.0.sha256 == current[1] as String {
