@@ -20,7 +20,7 @@ import Vault
         #expect(subjects > 0)
         #expect(floor.subjects == subjects)
         #expect(floor.records == records)
-        #expect(floor.seconds > 0)
+        #expect(floor.duration > .zero)
         #expect(throws: VaultError.self) { try vault.store.decryptionFloor(rule: "NO-SUCH-RULE") }
     }
 
@@ -38,5 +38,20 @@ import Vault
         let error = try #require(throws: VaultError.self) { try vault.store.decryptionFloor(rule: "ABS-4DJ") }
         #expect(error.code == .integrity)
         #expect(error.message.contains("record \(id)"))
+    }
+
+    @Test func tamperedIdentityStopsTheFloorNamingIt() throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 150)
+        let subject = try DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db -> String in
+            let subject = try #require(try String.fetchOne(db, sql: """
+                SELECT subject_id FROM records WHERE kind = 'absence' GROUP BY subject_id HAVING COUNT(*) >= 4 LIMIT 1
+                """))
+            try db.execute(sql: "UPDATE subjects SET identity = CAST(identity AS BLOB) || x'00' WHERE id = ?", arguments: [subject])
+            return subject
+        }
+        let error = try #require(throws: VaultError.self) { try vault.store.decryptionFloor(rule: "ABS-4DJ") }
+        #expect(error.code == .integrity)
+        #expect(error.message.contains("identity \(subject)"))
     }
 }

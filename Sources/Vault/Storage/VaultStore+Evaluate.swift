@@ -46,6 +46,11 @@ struct SubjectOutcome: Sendable {
 extension VaultStore {
     static let evaluationChunk = 1_024
 
+    /// A batch split for the two cores an evaluation runs on.
+    static func halves<T>(_ items: [T]) -> [[T]] {
+        [Array(items.prefix(items.count / 2)), Array(items.dropFirst(items.count / 2))]
+    }
+
     /// Evaluates the loaded rule set over every subject (or only those whose records changed since their last
     /// evaluation), as of a date. Subjects are decrypted once each, a chunk at a time, on every core; each chunk's
     /// alerts are written in one transaction, so a run killed midway keeps what it wrote and a new run at the
@@ -136,7 +141,7 @@ extension VaultStore {
         let selected = ruleSet.rules.filter { only?.contains($0.id) ?? true }
         let kinds = selected.reduce(into: Set<String>()) { $0.formUnion($1.kinds) }
         let rules = selected.map { (id: $0.id, needs: $0.requiredRecords) }
-        let halves = [Array(ids.prefix(ids.count / 2)), Array(ids.dropFirst(ids.count / 2))]
+        let halves = Self.halves(ids)
         let results = await withTaskGroup(of: Result<[SubjectOutcome], VaultError>.self) { group in
             for half in halves where !half.isEmpty {
                 group.addTask {
