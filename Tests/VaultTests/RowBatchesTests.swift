@@ -7,9 +7,9 @@ import Testing
 /// file winning over rows already handed over, and giving up.
 @Suite struct RowBatchesTests {
     private func batch(_ lines: [Int]) -> RowBatches.Batch {
-        RowBatches.Batch(rows: lines.map { ImportRow(line: $0, subject: [:], fields: [:]) },
-                         identityKeys: lines.map { _ in [] }, indexes: lines.map { _ in [] }, recordIDs: lines.map(String.init),
-                         total: 100)
+        RowBatches.Batch(rows: lines.map {
+            RowBatches.Prepared(row: ImportRow(line: $0, subject: [:], fields: [:]), identityKey: [], index: [], recordID: String($0))
+        }, total: 100)
     }
 
     /// Runs `body` on a thread of its own, as the import's reader does.
@@ -24,7 +24,7 @@ import Testing
             batches.finish(nil)
         }
         var lines: [Int] = []
-        while let next = try batches.next() { lines += next.rows.map(\.line) }
+        while let next = try batches.next() { lines += next.rows.map(\.row.line) }
         #expect(lines == Array(0..<10))
         #expect(try batches.next() == nil)
     }
@@ -52,7 +52,7 @@ import Testing
             batches.finish(nil)
         }
         // The reader fills the one place and waits; the writer takes one batch, then gives up.
-        #expect(try batches.next()?.rows.first?.line == 0)
+        #expect(try batches.next()?.rows.first?.row.line == 0)
         batches.abandon()
         // `abandon` returns once the reader has finished: it was refused, and sent at most two batches.
         #expect(refused.withLock { $0 })

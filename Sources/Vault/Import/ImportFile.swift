@@ -115,8 +115,8 @@ struct RowValidator {
                 fail(row.line, "expected \(columns.count) cells as in the header, found \(row.cells.count)")
                 continue
             }
-            guard validate(Dictionary(uniqueKeysWithValues: zip(columns, row.cells)), line: row.line, total: table.count - 1,
-                           accept: accept) else { return }
+            if let valid = validate(Dictionary(uniqueKeysWithValues: zip(columns, row.cells)), line: row.line),
+               !accept(valid, table.count - 1) { return }
         }
     }
 
@@ -143,7 +143,7 @@ struct RowValidator {
                 default: fail(index + 1, "field '\(key)' must be a string, number, boolean or null")
                 }
             }
-            guard validate(cells, line: index + 1, total: total, accept: accept) else { return }
+            if let valid = validate(cells, line: index + 1), !accept(valid, total) { return }
         }
     }
 
@@ -165,8 +165,8 @@ struct RowValidator {
         return ok
     }
 
-    /// Checks one row and hands it over if it and every row before it are valid; returns whether to go on.
-    private mutating func validate(_ cells: [String: String], line: Int, total: Int, accept: (ImportRow, Int) -> Bool) -> Bool {
+    /// Checks one row: the row, if it and every row before it are valid (the file is then still taken).
+    private mutating func validate(_ cells: [String: String], line: Int) -> ImportRow? {
         var subjectValues: [String: String] = [:]
         var fields: [String: String] = [:]
         var valid = true
@@ -190,9 +190,9 @@ struct RowValidator {
             if kind.field(named: name) != nil { fields[name] = parsed.description } else { subjectValues[name] = parsed.description }
         }
         // After an error the file is refused whole: nothing more is handed over, the rest is only checked.
-        guard valid, errors.isEmpty else { return true }
+        guard valid, errors.isEmpty else { return nil }
         accepted += 1
-        return accept(ImportRow(line: line, subject: subjectValues, fields: fields), total)
+        return ImportRow(line: line, subject: subjectValues, fields: fields)
     }
 
 }

@@ -4,15 +4,20 @@ import Foundation
 /// both run at once; the reader's verdict on the whole file comes last. One lock and its condition guard every
 /// field; both sides wait on it (the writer for a batch, the reader for room).
 final class RowBatches: @unchecked Sendable {
-    /// Rows in file order, with what the reader already computed for them.
+    /// A valid row with what the reader already computed for it.
+    struct Prepared: Sendable {
+        let row: ImportRow
+        /// Its normalised identity (`BlindIndex.identityKey`).
+        let identityKey: [String]
+        /// Its blind index.
+        let index: [UInt8]
+        /// A fresh random id for its record.
+        let recordID: String
+    }
+
+    /// Rows in file order.
     struct Batch: Sendable {
-        let rows: [ImportRow]
-        /// Each row's normalised identity (`BlindIndex.identityKey`).
-        let identityKeys: [[String]]
-        /// Each row's blind index.
-        let indexes: [[UInt8]]
-        /// A fresh random id for each row's record.
-        let recordIDs: [String]
+        let rows: [Prepared]
         /// The rows in the file, for progress.
         let total: Int
     }

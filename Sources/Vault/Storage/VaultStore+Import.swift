@@ -119,7 +119,8 @@ extension VaultStore {
             }
             var created = 0, matched = 0, stored = 0, duplicates = 0, number = 0
             /// Matches or creates the row's subject, then seals and stores its record.
-            func take(_ row: ImportRow, identityKey: [String], index: [UInt8], recordID: String) throws {
+            func take(_ prepared: RowBatches.Prepared) throws {
+                let (row, identityKey, index) = (prepared.row, prepared.identityKey, prepared.index)
                 var subject: OpenSubject
                 if let known = opened[identityKey] {
                     subject = known
@@ -143,7 +144,7 @@ extension VaultStore {
                     try updateIdentity(db, subject)
                     opened[identityKey] = subject
                 }
-                guard try storeRecord(db, id: recordID, subject: subject, kind: kind, source: source, fields: row.fields,
+                guard try storeRecord(db, id: prepared.recordID, subject: subject, kind: kind, source: source, fields: row.fields,
                                       fingerprintKey: fingerprintKey, now: now)
                 else {
                     duplicates += 1
@@ -157,8 +158,8 @@ extension VaultStore {
             }
             var next = first
             while let batch = next {
-                for (offset, row) in batch.rows.enumerated() {
-                    try take(row, identityKey: batch.identityKeys[offset], index: batch.indexes[offset], recordID: batch.recordIDs[offset])
+                for prepared in batch.rows {
+                    try take(prepared)
                     number += 1
                     if number % 5_000 == 0 { progress(number, batch.total) }
                 }
@@ -182,27 +183,24 @@ extension VaultStore {
         try produce(shape, subject) { rows, total in
             guard failure == nil else { return false }
             do throws(VaultError) {
-                var identityKeys: [[String]] = [], indexes: [[UInt8]] = []
-                identityKeys.reserveCapacity(rows.count)
-                indexes.reserveCapacity(rows.count)
-                for row in rows {
-                    let spelling = BlindIndex.identityFields.map { row.subject[$0] ?? "" }
-                    if let known = indexed[spelling] {
-                        identityKeys.append(known.key)
-                        indexes.append(known.index)
-                        continue
-                    }
-                    let identityKey = BlindIndex.identityKey(row.subject)
-                    let index = try crypto { () throws(CryptoError) in
-                        try BlindIndex.value(ofKey: identityKey, key: keys.blindIndex, bits: indexBits)
-                    }
-                    indexed[spelling] = (identityKey, index)
-                    identityKeys.append(identityKey)
-                    indexes.append(index)
-                }
                 let recordIDs = try crypto { () throws(CryptoError) in try RandomID.many(rows.count) }
-                return batches.send(RowBatches.Batch(rows: rows, identityKeys: identityKeys, indexes: indexes,
-                                                     recordIDs: recordIDs, total: total))
+                var prepared: [RowBatches.Prepared] = []
+                prepared.reserveCapacity(rows.count)
+                for (row, recordID) in zip(rows, recordIDs) {
+                    let spelling = BlindIndex.identityFields.map { row.subject[$0] ?? "" }
+                    let known: (key: [String], index: [UInt8])
+                    if let cached = indexed[spelling] {
+                        known = cached
+                    } else {
+                        let identityKey = BlindIndex.identityKey(row.subject)
+                        known = (identityKey, try crypto { () throws(CryptoError) in
+                            try BlindIndex.value(ofKey: identityKey, key: keys.blindIndex, bits: indexBits)
+                        })
+                        indexed[spelling] = known
+                    }
+                    prepared.append(RowBatches.Prepared(row: row, identityKey: known.key, index: known.index, recordID: recordID))
+                }
+                return batches.send(RowBatches.Batch(rows: prepared, total: total))
             } catch {
                 failure = error
                 return false
