@@ -54,6 +54,8 @@ import Testing
             #expect(indexes.contains { $0.columns == ["subject_id", "kind", "source"] })
             #expect(indexes.contains { $0.columns == ["fingerprint"] && $0.isUnique })
             #expect(!indexes.contains { $0.columns.contains("id") })
+            // The rebuilt blind indexes keep their lookup by (name, value): matching never scans the table.
+            #expect(try db.indexes(on: "blind_indexes").contains { $0.columns == ["name", "value"] })
             for table in ["subject_keys", "blind_indexes"] {
                 let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", arguments: [table])
                 #expect(sql?.contains("WITHOUT ROWID") == true, "\(table)")
@@ -71,7 +73,7 @@ import Testing
                 VALUES ('r4', 's1', 'absence', 4, x'00', ?, 'education_nationale')
                 """, arguments: [Data("fp-r1".utf8)])
             #expect(db.changesCount == 0)
-            // The other tables' foreign keys now point at the rebuilt subjects table.
+            // The rebuilt tables' foreign keys point at the subjects table, and their cascades still run.
             try db.execute(sql: "DELETE FROM subjects WHERE id = 's2'")
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE subject_id = 's2'") == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subject_keys WHERE subject_id = 's2'") == 0)

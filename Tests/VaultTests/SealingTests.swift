@@ -134,6 +134,32 @@ import Testing
         #expect(try rotated.verify().failures.map(\.item) == ["subject-key"])
     }
 
+    /// The box is `nonce ‖ ciphertext ‖ tag`, written and read in place: every length round-trips, and a wrong key,
+    /// other associated data, any flipped byte or a box shorter than nonce and tag is refused.
+    @Test func sealedBoxOpensOnlyWhole() throws {
+        let key = try SecretKey.random(), other = try SecretKey.random()
+        let place = Array("place".utf8)
+        for length in [0, 1, 31, 32, 33, 1_000] {
+            let plaintext = try Sodium.randomBytes(length)
+            let box = try Sodium.seal(plaintext, key: key, associatedData: place)
+            #expect(box.count == Sodium.aeadNonceBytes + length + Sodium.aeadTagBytes)
+            #expect(try Sodium.open(box, key: key, associatedData: place) == plaintext)
+            #expect(throws: CryptoError.self) { try Sodium.open(box, key: other, associatedData: place) }
+            #expect(throws: CryptoError.self) { try Sodium.open(box, key: key, associatedData: Array("elsewhere".utf8)) }
+            for position in Set([0, Sodium.aeadNonceBytes - 1, Sodium.aeadNonceBytes, box.count / 2, box.count - 1]) {
+                var flipped = box
+                flipped[position] ^= 0x01
+                #expect(throws: CryptoError.self) { try Sodium.open(flipped, key: key, associatedData: place) }
+            }
+            #expect(throws: CryptoError.self) { try Sodium.open(Array(box.dropLast()), key: key, associatedData: place) }
+        }
+        #expect(throws: CryptoError.self) {
+            try Sodium.open([UInt8](repeating: 0, count: Sodium.aeadNonceBytes + Sodium.aeadTagBytes - 1), key: key, associatedData: place)
+        }
+        // Two seals of the same plaintext differ: a fresh nonce each time.
+        #expect(try Sodium.seal([1, 2, 3], key: key, associatedData: place) != Sodium.seal([1, 2, 3], key: key, associatedData: place))
+    }
+
     @Test func associatedDataKeepsItsByteFormat() {
         // Every stored ciphertext is bound to these bytes: changing them would make every vault unreadable.
         func field(_ text: String) -> [UInt8] { [0, 0, 0, UInt8(text.utf8.count)] + Array(text.utf8) }

@@ -33,16 +33,21 @@ final class TemporaryVault {
         return path
     }
 
+    /// The reference rule set, checked.
+    func referenceRuleSet() throws -> CheckedRuleSet {
+        try #require(try RuleDirectory.check(Self.packageRoot.appendingPathComponent("Rules").path).ruleSet)
+    }
+
     /// The shape of `kind` and of the subject in the reference rule set.
     func shapes(_ kind: String) throws -> (kind: RecordShape, subject: RecordShape) {
-        let ruleSet = try #require(try RuleDirectory.check(Self.packageRoot.appendingPathComponent("Rules").path).ruleSet)
+        let ruleSet = try referenceRuleSet()
         return (try #require(ruleSet.kinds[kind]), ruleSet.subject)
     }
 
     /// Writes synthetic partner files and imports them all, or with `keepEvery: n` every n-th row only (the
     /// others are written to `rest-FILE` for a later import).
     func importSynthetic(subjects: Int, seed: UInt64 = 7, keepEvery: Int = 1) throws -> SyntheticData.Manifest {
-        let ruleSet = try #require(try RuleDirectory.check(Self.packageRoot.appendingPathComponent("Rules").path).ruleSet)
+        let ruleSet = try referenceRuleSet()
         let out = root.appendingPathComponent("synth").path
         let manifest = try SyntheticData(ruleSet: ruleSet, subjects: subjects, seed: seed, asOf: Day(iso: "2026-03-20")!)
             .write(to: out)

@@ -117,6 +117,9 @@ extension PasetoVectorTests.Vector: CustomTestStringConvertible {
         let position = tampered.count - 10
         tampered[position] = tampered[position] == "x" ? "y" : "x"
         #expect(refusal(String(tampered))?.contains("signature") == true)
+        // A token that failed its signature is never remembered: it is verified again, and refused again.
+        #expect(vault.store.verifiedTokens.withLock { $0[String(tampered)] == nil && $0[foreign.token] == nil })
+        #expect(refusal(String(tampered))?.contains("signature") == true)
         #expect(refusal(issued.token, at: now.addingTimeInterval(3_601)) == "invalid token: expired")
         #expect(refusal(issued.token, at: now.addingTimeInterval(-60)) == "invalid token: not valid yet")
         #expect(refusal("v4.local." + issued.token.dropFirst(10))?.contains("not a v4.public") == true)
