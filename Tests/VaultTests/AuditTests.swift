@@ -39,6 +39,17 @@ import Vault
         #expect(verification.checkpoints == verification.entries)
     }
 
+    @Test func statusCountsEveryAuditEntry() async throws {
+        let vault = try await populated()
+        let before = try vault.store.status().auditEntries
+        #expect(before == (try vault.store.verifyAudit().entries))
+        #expect(before >= 4, "vault created, rule set loaded, import, evaluation")
+        _ = try vault.store.alerts(for: try token(vault, "education_nationale"))
+        let after = try vault.store.status().auditEntries
+        #expect(after > before, "the token's issue and the listing are logged")
+        #expect(after == (try vault.store.verifyAudit().entries))
+    }
+
     @Test func searchIsLoggedWithItsPurposeAndNoIdentity() async throws {
         let vault = try await populated()
         let school = try token(vault, "education_nationale")

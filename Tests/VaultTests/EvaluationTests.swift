@@ -62,6 +62,32 @@ import Vault
         #expect(again.subjects == 0)
     }
 
+    /// A run writes one transaction, and one audit entry, per chunk of 1 024 subjects; the last also raises the
+    /// follow-up reminders and finishes the run's record. A run with nothing to evaluate still records both.
+    @Test func aRunWritesOneAuditedTransactionPerChunkAndTheLastFinishesIt() async throws {
+        let vault = try TemporaryVault(population: 2_000)
+        _ = try vault.importSynthetic(subjects: 1_800, seed: 6)
+        func evaluationEntries() throws -> [AuditEntry] {
+            try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.action == "evaluation" }
+        }
+        let full = try await vault.store.evaluate(asOf: asOf)
+        #expect(full.subjects > 1_024 && full.subjects <= 2_048, "two chunks")
+        let entries = try evaluationEntries()
+        #expect(entries.count == 2)
+        #expect(entries.map { $0.detail.contains("follow-up reminders: 0") } == [false, true])
+        let nothing = try await vault.store.evaluate(asOf: asOf, changedOnly: true)
+        #expect(nothing.subjects == 0)
+        let after = try evaluationEntries()
+        #expect(after.count == 3)
+        #expect(after.last?.detail.hasSuffix("subjects 0; follow-up reminders: 0") == true)
+        let runs = try DatabaseQueue(path: vault.directory + "/vault.sqlite").read { db in
+            try Row.fetchAll(db, sql: "SELECT mode, subjects, finished_at FROM evaluations ORDER BY id")
+        }
+        #expect(runs.map { $0["mode"] as String } == ["full", "changed"])
+        #expect(runs.map { $0["subjects"] as Int } == [full.subjects, 0])
+        #expect(runs.allSatisfy { ($0["finished_at"] as Int?) != nil })
+    }
+
     private func alertKeys(_ directory: String) throws -> Set<String> {
         let db = try DatabaseQueue(path: directory + "/vault.sqlite")
         return Set(try db.read { db in
@@ -80,6 +106,8 @@ import Vault
         #expect(before.reminders == 0)
         let after = try await vault.store.evaluate(asOf: Day(iso: due)!.adding(days: 1), only: ["ABS-4DJ"])
         #expect(after.reminders == 1)
+        let logged = try vault.store.auditLog(try vault.store.consolePrincipal()).last { $0.action == "evaluation" }
+        #expect(logged?.detail.hasSuffix("follow-up reminders: 1") == true)
         let reminder = try #require(try vault.store.alerts(rule: VaultStore.reminderRule).first)
         #expect(reminder.audience == ["coordinateur"])
         #expect(reminder.parent == alert.id)

@@ -4,7 +4,7 @@ import Testing
 @testable import Vault
 
 /// v7 rebuilds the record, subject-key and blind-index tables with fewer indexes: a vault written before it keeps every row, its
-/// foreign keys and its duplicate detection.
+/// foreign keys and its duplicate detection. v8 indexes alerts by status and follow-up date.
 @Suite struct MigrationTests {
     /// A database migrated up to v6, holding two subjects, their keys and indexes, three records and an alert.
     private func databaseAtV6() throws -> (DatabaseQueue, URL) {
@@ -87,6 +87,23 @@ import Testing
                     VALUES ('r5', 'nobody', 'absence', 4, x'00', x'01', 'education_nationale')
                     """)
             }
+        }
+    }
+
+    @Test func v8FindsOverdueFollowUpsInARangeOfOneIndex() throws {
+        let (queue, url) = try databaseAtV6()
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Migrations.migrator.migrate(queue)
+        try queue.read { db in
+            let indexes = try db.indexes(on: "alerts")
+            #expect(indexes.contains { $0.columns == ["status", "follow_up"] })
+            #expect(!indexes.contains { $0.columns == ["status"] })
+            let plan = try Row.fetchAll(db, sql: """
+                EXPLAIN QUERY PLAN SELECT id FROM alerts WHERE status = 'open' AND follow_up IS NOT NULL AND follow_up < '2026-04-01'
+                """).map { $0["detail"] as String }.joined(separator: "\n")
+            #expect(plan.contains("USING INDEX alerts_status_follow_up (status=? AND"), "\(plan)")
+            #expect(plan.contains("follow_up<?)"), "\(plan)")
+            #expect(try String.fetchAll(db, sql: "SELECT id FROM alerts WHERE status = 'open'") == ["a1"])
         }
     }
 }

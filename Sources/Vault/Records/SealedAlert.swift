@@ -1,5 +1,5 @@
 import Foundation
-public import RulesEngine
+internal import RulesEngine
 
 /// What an alert says about its subject, sealed under the subject's data key: the revealed values and the
 /// explanation. Only the rule, status, severity, audience and lifecycle dates stay in plaintext.

@@ -62,11 +62,12 @@ extension VaultStore {
         let id = try RandomID.make()
         let sealed = try SealedJSON.seal(json: AlertDetail(alert).json(), key: key,
                                          at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id))
-        try db.execute(sql: """
+        // A cached statement: an evaluation inserts hundreds of alerts per transaction.
+        try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO alerts (id, subject_id, rule_id, severity, status, audience, group_name, raised_on,
                                           follow_up, parent_id, created_at, detail)
             VALUES (?, ?, ?, ?, 'open', ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, subjectID, alert.ruleID, alert.severity.rawValue, alert.audience.joined(separator: ","),
+            """).execute(arguments: [id, subjectID, alert.ruleID, alert.severity.rawValue, alert.audience.joined(separator: ","),
                              alert.group, alert.date.description, alert.followUp?.description, parent,
                              Int(Date().timeIntervalSince1970), Data(sealed)])
         return db.changesCount > 0

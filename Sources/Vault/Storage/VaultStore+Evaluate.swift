@@ -70,26 +70,33 @@ extension VaultStore {
         }
         let evaluator = Evaluator(ruleSet: ruleSet)
         let mode = changedOnly ? "changed" : "full"
-        let runID: Int64 = try write { db in
-            try db.execute(sql: "INSERT INTO evaluations (as_of, mode, rule_set_version, started_at) VALUES (?, ?, ?, ?)",
-                           arguments: [asOf.description, mode, stored.version, Int(Date().timeIntervalSince1970)])
-            return db.lastInsertedRowID
-        }
+        let startedAt = Int(Date().timeIntervalSince1970)
         let ids: [String] = try read { db in
             try String.fetchAll(db, sql: changedOnly
                 ? "SELECT subject_id FROM touched_subjects ORDER BY subject_id" : "SELECT id FROM subjects ORDER BY id")
         }
+        let chunks = stride(from: 0, to: ids.count, by: Self.evaluationChunk).map {
+            Array(ids[$0..<min($0 + Self.evaluationChunk, ids.count)])
+        }
         var counts: [String: EvaluationSummary.RuleCounts] = [:]
         var errors: [String] = []
+        var runID: Int64?
+        var reminders = 0
         var done = 0
-        for start in stride(from: 0, to: ids.count, by: Self.evaluationChunk) {
-            let chunk = Array(ids[start..<min(start + Self.evaluationChunk, ids.count)])
+        // The run is recorded by its first transaction and finished by its last, which also raises the follow-up
+        // reminders: a run of one chunk (an incremental run, typically) is one transaction and one audit entry.
+        for index in 0..<max(chunks.count, 1) {
+            let chunk = chunks.isEmpty ? [] : chunks[index]
             let outcomes = try await evaluateChunk(chunk, evaluator: evaluator, asOf: asOf, only: only)
+            let last = index == max(chunks.count, 1) - 1
             try audited({ _ in
                 var event = AuditEvent(nil, .evaluated)
                 event.detail = "as of \(asOf), \(mode), rule set version \(stored.version), subjects \(chunk.count)"
+                    + (last ? "; follow-up reminders: \(reminders)" : "")
                 return event
             }) { db in
+                let run = try runID ?? Self.startRun(db, asOf: asOf, mode: mode, version: stored.version, at: startedAt)
+                runID = run
                 for outcome in outcomes {
                     for alert in outcome.result.alerts {
                         if try insertAlert(db, alert, subjectID: outcome.subjectID, key: outcome.key) {
@@ -108,28 +115,29 @@ extension VaultStore {
                     errors += outcome.result.errors.map { "subject \(outcome.subjectID): \($0)" }
                 }
                 // Only an evaluation of every rule brings a subject up to date.
-                if only == nil {
+                if only == nil, !chunk.isEmpty {
                     try db.execute(sql: "DELETE FROM touched_subjects WHERE subject_id IN (SELECT value FROM json_each(?))",
                                    arguments: [Self.jsonArray(chunk)])
                 }
+                if last {
+                    reminders = try raiseReminders(db, asOf: asOf)
+                    let raised = counts.values.reduce(0) { $0 + $1.new } + reminders
+                    try db.execute(sql: "UPDATE evaluations SET finished_at = ?, subjects = ?, alerts = ? WHERE id = ?",
+                                   arguments: [Int(Date().timeIntervalSince1970), ids.count, raised, run])
+                }
             }
             done += chunk.count
-            progress(done, ids.count)
-        }
-        // The reminders and the end of the run in one transaction (the reminders' audit entry with them).
-        let raised = counts.values.reduce(0) { $0 + $1.new }
-        let reminders: Int = try audited({ (reminders: Int) in
-            var event = AuditEvent(nil, .evaluated)
-            event.detail = "follow-up reminders as of \(asOf): \(reminders)"
-            return event
-        }) { db in
-            let reminders = try raiseReminders(db, asOf: asOf)
-            try db.execute(sql: "UPDATE evaluations SET finished_at = ?, subjects = ?, alerts = ? WHERE id = ?",
-                           arguments: [Int(Date().timeIntervalSince1970), ids.count, raised + reminders, runID])
-            return reminders
+            if !chunk.isEmpty { progress(done, ids.count) }
         }
         return EvaluationSummary(asOf: asOf.description, mode: mode, subjects: ids.count, rules: counts,
                                  reminders: reminders, errors: errors)
+    }
+
+    /// Records the start of an evaluation run; returns its row.
+    private static func startRun(_ db: Database, asOf: Day, mode: String, version: Int, at startedAt: Int) throws -> Int64 {
+        try db.execute(sql: "INSERT INTO evaluations (as_of, mode, rule_set_version, started_at) VALUES (?, ?, ?, ?)",
+                       arguments: [asOf.description, mode, version, startedAt])
+        return db.lastInsertedRowID
     }
 
     /// Evaluates a chunk of subjects on two tasks, each loading its half in one read; only the subjects that

@@ -1,6 +1,6 @@
 import Foundation
 internal import GRDB
-public import RulesEngine
+internal import RulesEngine
 
 /// What an import did.
 public struct ImportSummary: Sendable, Encodable {

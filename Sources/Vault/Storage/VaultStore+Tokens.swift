@@ -1,7 +1,7 @@
 public import Foundation
 internal import GRDB
 import Synchronization
-public import RulesEngine
+internal import RulesEngine
 
 extension VaultStore {
     /// The longest holder text accepted in a token.

@@ -1,6 +1,6 @@
 import Foundation
 internal import GRDB
-public import RulesEngine
+internal import RulesEngine
 import Synchronization
 
 /// One CLSPD's vault: a folder holding `vault.sqlite` (WAL). Opening it needs the root key; every public method

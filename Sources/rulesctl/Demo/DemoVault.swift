@@ -41,7 +41,7 @@ struct DemoVault {
 
     /// Partners under role tokens: what each sees, and a refusal.
     private func showTokens(_ store: VaultStore) throws {
-        do {
+        do throws(VaultError) {
             Console.out("   Partners under role tokens (PASETO v4.public, verifiable with \(try store.tokenPublicKey().prefix(20))…):")
             for role in ["education_nationale", "mission_locale", "bailleur"] {
                 let issued = try store.issueToken(role: role, groups: ["prevention_jeunesse"], holder: "démo \(role)",
@@ -57,7 +57,7 @@ struct DemoVault {
                 }
             }
             Console.out("")
-        } catch let error as VaultError {
+        } catch {
             throw Console.fail(error.message)
         }
     }
