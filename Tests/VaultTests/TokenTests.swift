@@ -1,4 +1,6 @@
 import Foundation
+import RuleFiles
+import RulesEngine
 import Synchronization
 import Testing
 @testable import Vault
@@ -129,6 +131,34 @@ extension PasetoVectorTests.Vector: CustomTestStringConvertible {
         try vault.store.revokeToken(issued.id)
         #expect(refusal(issued.token) == "invalid token: revoked")
         #expect(throws: VaultError.self) { try vault.store.revokeToken(issued.id) }
+    }
+
+    /// A token stays tied to the policy: once a new rule set no longer has its role, it is refused, although its
+    /// signature was verified and remembered before.
+    @Test func aTokenWhoseRoleLeftThePolicyIsRefused() throws {
+        let vault = try TemporaryVault()
+        let issued = try vault.store.issueToken(role: "bailleur", groups: ["prevention_jeunesse"], holder: "Bailleur", lifetime: 3_600)
+        #expect(try vault.store.verifyToken(issued.token).role == "bailleur")
+        #expect(vault.store.verifiedTokens.withLock { $0[issued.token] } != nil)
+        let reference = try RuleDirectory.sources(in: TemporaryVault.packageRoot.appendingPathComponent("Rules").path)
+        let withoutRole = reference.map { file -> SourceFile in
+            guard file.path.hasSuffix("policy.vigie"), let start = file.text.range(of: "role bailleur {"),
+                  let end = file.text.range(of: "}\n", range: start.upperBound..<file.text.endIndex) else { return file }
+            var text = file.text
+            text.removeSubrange(start.lowerBound..<end.upperBound)
+            return SourceFile(path: file.path, text: text)
+        }
+        #expect(withoutRole != reference)
+        _ = try vault.store.loadRuleSet(withoutRole)
+        #expect(throws: VaultError.self) { try vault.store.verifyToken(issued.token) }
+        do {
+            _ = try vault.store.verifyToken(issued.token)
+        } catch {
+            #expect(error.message == "invalid token: role 'bailleur' is no longer in the policy")
+        }
+        // The role back in the policy, the token (never revoked) is accepted again.
+        _ = try vault.store.loadRuleSet(reference)
+        #expect(try vault.store.verifyToken(issued.token).role == "bailleur")
     }
 
     @Test func unknownRoleOrGroupIsRefusedAtIssue() throws {

@@ -85,10 +85,14 @@ extension VaultStore {
 
     /// The alerts a principal may see, decided on plaintext facts before any decryption.
     public func alerts(for principal: Principal, status: AlertStatus? = nil, rule: String? = nil) throws(VaultError) -> [StoredAlert] {
-        let policy = AccessPolicy(ruleSet: try checkedRuleSet().1)
-        // SQL leaves out the alerts the policy says cannot be permitted, before the decision runs on the rest.
-        return try alerts(by: principal, status: status, rule: rule, role: policy.requiredAudience(principal)) { audience, group in
-            policy.alert(principal, audience: audience, group: group).isPermitted
+        try alerts(by: principal, status: status, rule: rule) { ruleSet in
+            // Fail closed: without a policy nothing is let through (`alerts(by:)` refuses that case first).
+            guard let ruleSet else { return AlertFilter(role: nil) { _, _ in false } }
+            let policy = AccessPolicy(ruleSet: ruleSet)
+            // SQL leaves out the alerts the policy says cannot be permitted, before the decision runs on the rest.
+            return AlertFilter(role: policy.requiredAudience(principal)) { audience, group in
+                policy.alert(principal, audience: audience, group: group).isPermitted
+            }
         }
     }
 

@@ -106,16 +106,27 @@ extension VaultStore {
     /// Lists alerts, newest first, optionally of one status, one rule, or addressed to one role. `allowed` decides
     /// on the plaintext audience and group before anything is decrypted.
     public func alerts(status: AlertStatus? = nil, rule: String? = nil, role: String? = nil,
-                       allowed: ([String], String) -> Bool = { _, _ in true }) throws(VaultError) -> [StoredAlert] {
-        try alerts(by: nil, status: status, rule: rule, role: role, allowed: allowed)
+                       allowed: @escaping ([String], String) -> Bool = { _, _ in true }) throws(VaultError) -> [StoredAlert] {
+        try alerts(by: nil, status: status, rule: rule) { _ in AlertFilter(role: role, allowed: allowed) }
     }
 
-    /// Lists alerts and logs the read: no log entry, no alert served.
-    func alerts(by principal: Principal?, status: AlertStatus? = nil, rule: String? = nil, role: String? = nil,
-                allowed: ([String], String) -> Bool = { _, _ in true }) throws(VaultError) -> [StoredAlert] {
+    /// What a listing lets through: the role SQL requires in the audience (`nil`: any), and the decision on each
+    /// remaining alert's plaintext audience and group, before anything is decrypted.
+    struct AlertFilter {
+        let role: String?
+        let allowed: ([String], String) -> Bool
+    }
+
+    /// Lists alerts and logs the read: no log entry, no alert served. `filter` is built from the rule set read in
+    /// the same transaction as the alerts, so a listing is decided by the policy current beside its data (for a
+    /// principal, a vault without a rule set is refused).
+    func alerts(by principal: Principal?, status: AlertStatus? = nil, rule: String? = nil,
+                filter: (CheckedRuleSet?) -> AlertFilter) throws(VaultError) -> [StoredAlert] {
         // Decrypted in a read, beside other readers; then logged in a short write before anything is returned.
         let (ruleSet, alerts) = try read { db in
-            (try? checkedRuleSet(db).1, try fetchAlerts(db, status: status, rule: rule, role: role, allowed: allowed))
+            let ruleSet = principal == nil ? try? checkedRuleSet(db).1 : try checkedRuleSet(db).1
+            let decided = filter(ruleSet)
+            return (ruleSet, try fetchAlerts(db, status: status, rule: rule, role: decided.role, allowed: decided.allowed))
         }
         var event = AuditEvent(principal, .alertsRead)
         event.labels = Array(Set(alerts.flatMap { ruleSet?.rule($0.rule)?.labels ?? [] }))
