@@ -88,6 +88,21 @@ import Vault
         #expect(runs.allSatisfy { ($0["finished_at"] as Int?) != nil })
     }
 
+    /// Warming up loads and evaluates a sample, and keeps nothing: no alert, no audit entry, every subject still
+    /// due for the next incremental run.
+    @Test func warmingUpWritesNothing() async throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 150, seed: 3)
+        let before = try vault.store.status()
+        try await vault.store.warmUp(asOf: asOf)
+        let after = try vault.store.status()
+        #expect(after.alerts == 0 && before.alerts == 0)
+        #expect(after.auditEntries == before.auditEntries)
+        let changed = try await vault.store.evaluate(asOf: asOf, changedOnly: true)
+        #expect(changed.subjects == before.subjects)
+        #expect(changed.rules.values.contains { $0.new > 0 })
+    }
+
     private func alertKeys(_ directory: String) throws -> Set<String> {
         let db = try DatabaseQueue(path: directory + "/vault.sqlite")
         return Set(try db.read { db in

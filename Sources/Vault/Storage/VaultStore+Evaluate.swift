@@ -140,6 +140,16 @@ extension VaultStore {
         return db.lastInsertedRowID
     }
 
+    /// Opens what an evaluation reads with, without evaluating anything for good: the rule set is checked, and a
+    /// sample of subjects is loaded and evaluated on both cores, so that the connections, their prepared statements and
+    /// the mapped pages exist. Nothing is written. A long-lived process (the benchmark's copies) pays that once,
+    /// before the evaluation it measures.
+    public func warmUp(asOf: Day) async throws(VaultError) {
+        let (_, ruleSet) = try checkedRuleSet()
+        let sample = try read { db in try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id LIMIT 64") }
+        _ = try await evaluateChunk(sample, evaluator: Evaluator(ruleSet: ruleSet), asOf: asOf, only: nil)
+    }
+
     /// Evaluates a chunk of subjects on two tasks, each loading its half in one read; only the subjects that
     /// hold the records a rule needs are opened, and only the record kinds the rules read are decrypted.
     private func evaluateChunk(_ ids: [String], evaluator: Evaluator, asOf: Day,
