@@ -1,5 +1,6 @@
 /// A strict RFC 4180 reader: comma-separated, `"` quoting with `""` escapes, CRLF or LF line ends. Each row
-/// keeps the line number it starts on (a quoted field may span lines).
+/// keeps the line number it starts on (a quoted field may span lines). Rows are handed over one at a time, so
+/// that a large file is never held as a table; blank lines are skipped.
 struct CSVReader {
     struct Row {
         let line: Int
@@ -12,21 +13,49 @@ struct CSVReader {
         let message: String
     }
 
-    static func rows(_ text: String) throws(Failure) -> [Row] {
-        var rows: [Row] = []
+    /// Hands each row of `bytes` to `each`, in order, until it returns `false`.
+    ///
+    /// - Throws: `Failure` at the first malformed place; the rows before it were handed over.
+    static func forEachRow(_ bytes: UnsafeBufferPointer<UInt8>, _ each: (Row) -> Bool) throws(Failure) {
+        _ = try scan(bytes, keepCells: true, each)
+    }
+
+    /// The number of rows (blank lines aside), checking the whole file's structure without building a cell.
+    static func count(_ bytes: UnsafeBufferPointer<UInt8>) throws(Failure) -> Int {
+        try scan(bytes, keepCells: false) { _ in true }
+    }
+
+    /// The one state machine behind both: with `keepCells` false, rows are counted and handed over without cells.
+    /// Returns the rows handed over.
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>, keepCells: Bool, _ each: (Row) -> Bool) throws(Failure) -> Int {
         var cells: [String] = []
         var cell: [UInt8] = []
+        // A row of one empty cell is a blank line, no row.
+        var cellCount = 0
+        var rowHasText = false
         var line = 1
         var rowStart = 1
         var inQuotes = false
         var quotedCell = false
-        let bytes = Array(text.utf8)
-        var index = 0
+        var handed = 0
         func endCell() {
-            cells.append(String(decoding: cell, as: UTF8.self))
+            if keepCells { cells.append(String(decoding: cell, as: UTF8.self)) }
+            rowHasText = rowHasText || !cell.isEmpty
+            cellCount += 1
             cell.removeAll(keepingCapacity: true)
             quotedCell = false
         }
+        func endRow() -> Bool {
+            defer {
+                cells.removeAll(keepingCapacity: true)
+                cellCount = 0
+                rowHasText = false
+            }
+            guard cellCount > 1 || rowHasText else { return true }
+            handed += 1
+            return each(Row(line: rowStart, cells: cells))
+        }
+        var index = 0
         while index < bytes.count {
             let byte = bytes[index]
             if inQuotes {
@@ -55,8 +84,7 @@ struct CSVReader {
                     break
                 case UInt8(ascii: "\n"):
                     endCell()
-                    if !(cells.count == 1 && cells[0].isEmpty) { rows.append(Row(line: rowStart, cells: cells)) }
-                    cells.removeAll(keepingCapacity: true)
+                    guard endRow() else { return handed }
                     line += 1
                     rowStart = line
                 default:
@@ -67,10 +95,10 @@ struct CSVReader {
             index += 1
         }
         if inQuotes { throw Failure(line: rowStart, message: "a quoted field is not closed") }
-        if !cell.isEmpty || !cells.isEmpty {
+        if !cell.isEmpty || cellCount > 0 || quotedCell {
             endCell()
-            rows.append(Row(line: rowStart, cells: cells))
+            _ = endRow()
         }
-        return rows
+        return handed
     }
 }

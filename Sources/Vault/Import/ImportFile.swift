@@ -35,14 +35,19 @@ public enum ImportFile {
     /// whether to go on: `false` stops the reading there (the caller gave up), without an error.
     public static func stream(_ path: String, kind: RecordShape, subject: RecordShape, batchSize: Int = 1_024,
                               emit: ([ImportRow], Int) -> Bool) throws(VaultError) {
+        try stream(try text(at: path), label: path, jsonLines: path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson"),
+                   kind: kind, subject: subject, batchSize: batchSize, emit: emit)
+    }
+
+    /// The file's text; its bytes are let go once decoded, so that a large file is held once, not twice.
+    private static func text(at path: String) throws(VaultError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw VaultError(.invalidInput, "\(path): cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw VaultError(.invalidInput, "\(path):1: error: the file is not UTF-8 text")
         }
-        try stream(text, label: path, jsonLines: path.hasSuffix(".jsonl") || path.hasSuffix(".ndjson"),
-                   kind: kind, subject: subject, batchSize: batchSize, emit: emit)
+        return text
     }
 
     /// `stream` over partner data held in memory: CSV, or JSON lines (one object per line, numbered from 1);
@@ -98,25 +103,42 @@ struct RowValidator {
     }
 
     /// Checks a CSV file (header on line 1), handing each valid row to `accept` with the file's row count until
-    /// the first error, or until `accept` returns `false`.
+    /// the first error, or until `accept` returns `false`. A first pass counts the rows and checks the file's
+    /// structure without building a cell; the second reads one row at a time, so the file is never held as a table.
     mutating func readCSV(_ text: String, accept: (ImportRow, _ total: Int) -> Bool) {
-        let table: [CSVReader.Row]
+        var text = text
+        text.makeContiguousUTF8()
+        _ = text.utf8.withContiguousStorageIfAvailable { bytes in readCSV(bytes, accept: accept) }
+    }
+
+    private mutating func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, accept: (ImportRow, _ total: Int) -> Bool) {
+        let rows: Int
         do {
-            table = try CSVReader.rows(text)
+            rows = try CSVReader.count(bytes)
         } catch {
             fail(error.line, error.message)
             return
         }
-        guard let header = table.first else { return }
-        let columns = header.cells.map { $0.trimmingCharacters(in: .whitespaces) }
-        guard checkColumns(Set(columns), line: header.line, duplicates: columns.count != Set(columns).count) else { return }
-        for row in table.dropFirst() {
-            guard row.cells.count == columns.count else {
-                fail(row.line, "expected \(columns.count) cells as in the header, found \(row.cells.count)")
-                continue
+        var columns: [String]?
+        do {
+            try CSVReader.forEachRow(bytes) { row in
+                guard let header = columns else {
+                    let names = row.cells.map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard checkColumns(Set(names), line: row.line, duplicates: names.count != Set(names).count) else { return false }
+                    columns = names
+                    return true
+                }
+                guard row.cells.count == header.count else {
+                    fail(row.line, "expected \(header.count) cells as in the header, found \(row.cells.count)")
+                    return true
+                }
+                if let valid = validate(Dictionary(uniqueKeysWithValues: zip(header, row.cells)), line: row.line) {
+                    return accept(valid, rows - 1)
+                }
+                return true
             }
-            if let valid = validate(Dictionary(uniqueKeysWithValues: zip(columns, row.cells)), line: row.line),
-               !accept(valid, table.count - 1) { return }
+        } catch {
+            fail(error.line, error.message)
         }
     }
 

@@ -17,8 +17,9 @@ struct BenchCommand: AsyncParsableCommand {
             (evaluate_vs_plain_sql, time; the raw figures add the decryption alone of the rule's inputs, the \
             floor under that ratio); imports one more day of \
             absences and evaluates incrementally (incremental_vs_full, time); evaluates everything again at 10× \
-            the subjects (growth_10x, time). Every figure is a ratio of two measures taken in the same run, so \
-            that it holds on a noisy machine. Build in release mode first: swift build -c release. \
+            the subjects (growth_10x, time). An evaluation stores its alerts and cannot be repeated on one vault: \
+            each is timed on three identical copies of the vault (opened and warmed up first), the fastest kept. \
+            Every figure is a ratio of two measures taken in the same run, so that it holds on a noisy machine. Build in release mode first: swift build -c release. \
             docs/PERFORMANCE.md reports the figures.
             """
     )
