@@ -87,6 +87,26 @@ import Vault
     }
 }
 
+/// A principal verified under one policy is decided by the policy of the moment: a role or a group that left it
+/// sees no alert.
+@Suite struct AccessPolicyChangeTests {
+    @Test func aRoleOrGroupNoLongerInThePolicyIsNotPermittedAnAlert() throws {
+        let reference = try #require(RuleSet.check(try TemporaryVault.referenceSources()).ruleSet)
+        let withoutRole = try #require(RuleSet.check(try TemporaryVault.referenceSources(withoutRole: "bailleur")).ruleSet)
+        let principal = Principal(tokenID: "t", role: "bailleur", groups: ["prevention_jeunesse", "cellule_ancienne"])
+        let addressed = (audience: ["bailleur", "coordinateur"], group: "prevention_jeunesse")
+        #expect(AccessPolicy(ruleSet: reference).alert(principal, audience: addressed.audience, group: addressed.group).isPermitted)
+        let refused = AccessPolicy(ruleSet: withoutRole).alert(principal, audience: addressed.audience, group: addressed.group)
+        #expect(refused.outcome == .notPermitted)
+        #expect(refused.description == "not permitted: unknown role 'bailleur'")
+        // An alert of a group the policy no longer has, to a token that still lists it.
+        let gone = AccessPolicy(ruleSet: reference).alert(principal, audience: addressed.audience, group: "cellule_ancienne")
+        #expect(gone.description == "not permitted: group 'cellule_ancienne' is no longer in the policy")
+        // The console still reads everything.
+        #expect(AccessPolicy(ruleSet: withoutRole).alert(.console(groups: []), audience: addressed.audience, group: "x").isPermitted)
+    }
+}
+
 @Suite struct AccessVaultTests {
     private let asOf = Day(iso: "2026-03-20")!
 

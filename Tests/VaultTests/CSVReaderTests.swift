@@ -29,6 +29,16 @@ import Testing
         #expect(try rows("a\n\n,\n").map(\.cells) == [["a"], ["", ""]])
         #expect(try count("a\n\n,\n") == 2)
         #expect(try count("") == 0)
+        // A quoted empty cell alone is a blank line too, mid-file or at the end without a line end.
+        #expect(try rows("a\n\"\"\nb\n\"\"").map(\.cells) == [["a"], ["b"]])
+        #expect(try count("a\n\"\"\nb\n\"\"") == 2)
+    }
+
+    @Test func lineEndsInsideQuotesAreKeptAndCountOneLine() throws {
+        let read = try rows("x,y\r\n\"one\r\ntwo\",z\r\nlast,1")
+        // Outside quotes a carriage return is dropped; inside, kept as written.
+        #expect(read.map(\.cells) == [["x", "y"], ["one\r\ntwo", "z"], ["last", "1"]])
+        #expect(read.map(\.line) == [1, 2, 4])
     }
 
     @Test func malformedFilesNameTheLine() {

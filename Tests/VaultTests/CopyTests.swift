@@ -9,6 +9,10 @@ import Vault
         _ = try vault.importSynthetic(subjects: 40)
         let destination = vault.root.appendingPathComponent("copy").path
         try vault.store.copy(to: destination)
+        // Owner-only, like the vault.
+        let folderMode = try FileManager.default.attributesOfItem(atPath: destination)[.posixPermissions] as? Int
+        let fileMode = try FileManager.default.attributesOfItem(atPath: destination + "/vault.sqlite")[.posixPermissions] as? Int
+        #expect(folderMode == 0o700 && fileMode == 0o600)
         let copy = try VaultStore.open(directory: destination, key: .keyFile(vault.keyFile), environment: [:])
         let original = try vault.store.status()
         let copied = try copy.status()

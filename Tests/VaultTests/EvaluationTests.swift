@@ -67,17 +67,14 @@ import Vault
     @Test func aRunWritesOneAuditedTransactionPerChunkAndTheLastFinishesIt() async throws {
         let vault = try TemporaryVault(population: 2_000)
         _ = try vault.importSynthetic(subjects: 1_800, seed: 6)
-        func evaluationEntries() throws -> [AuditEntry] {
-            try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.action == "evaluation" }
-        }
         let full = try await vault.store.evaluate(asOf: asOf)
         #expect(full.subjects > 1_024 && full.subjects <= 2_048, "two chunks")
-        let entries = try evaluationEntries()
+        let entries = try evaluationEntries(vault)
         #expect(entries.count == 2)
         #expect(entries.map { $0.detail.contains("follow-up reminders: 0") } == [false, true])
         let nothing = try await vault.store.evaluate(asOf: asOf, changedOnly: true)
         #expect(nothing.subjects == 0)
-        let after = try evaluationEntries()
+        let after = try evaluationEntries(vault)
         #expect(after.count == 3)
         #expect(after.last?.detail.hasSuffix("subjects 0; follow-up reminders: 0") == true)
         let runs = try DatabaseQueue(path: vault.directory + "/vault.sqlite").read { db in
@@ -204,11 +201,49 @@ import Vault
         #expect(try vault.store.alerts(rule: "ABS-4DJ").isEmpty)
     }
 
-    /// Flips the last byte of every sealed absence record; returns their identifiers.
-    private func tamperEveryAbsence(in path: String) throws -> Set<String> {
+    /// A run that fails in its second chunk keeps what its first chunk committed (its alerts, its audit entry, the
+    /// run's unfinished record, its subjects brought up to date) and nothing of the second; once the records are
+    /// mended, the next run completes it with exactly the alerts of an uninterrupted run.
+    @Test func aRunFailingInItsSecondChunkKeepsTheFirstAndTheNextRunCompletesIt() async throws {
+        let vault = try TemporaryVault(population: 2_000)
+        _ = try vault.importSynthetic(subjects: 1_800, seed: 6)
+        let clean = vault.root.appendingPathComponent("clean").path
+        try vault.store.copy(to: clean)
+        let path = vault.directory + "/vault.sqlite"
+        let ids = try await DatabaseQueue(path: path).read { db in try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id") }
+        try #require(ids.count > 1_024 && ids.count <= 2_048)
+        let boundary = ids[1_023]
+        _ = try tamperEveryAbsence(in: path, after: boundary)
+        await #expect(throws: VaultError.self) { _ = try await vault.store.evaluate(asOf: asOf) }
+        let state = try await DatabaseQueue(path: path).read { db in
+            (runs: try Row.fetchAll(db, sql: "SELECT finished_at FROM evaluations"),
+             alerted: try String.fetchAll(db, sql: "SELECT subject_id FROM alerts"),
+             touched: try String.fetchAll(db, sql: "SELECT subject_id FROM touched_subjects"))
+        }
+        #expect(state.runs.count == 1 && (state.runs.first?["finished_at"] as Int?) == nil)
+        #expect(!state.alerted.isEmpty && state.alerted.allSatisfy { $0 <= boundary })
+        #expect(!state.touched.isEmpty && state.touched.allSatisfy { $0 > boundary })
+        #expect(try evaluationEntries(vault).count == 1)
+        // Flipping the same bytes back mends the records.
+        _ = try tamperEveryAbsence(in: path, after: boundary)
+        _ = try await vault.store.evaluate(asOf: asOf)
+        let twin = try VaultStore.open(directory: clean, key: .keyFile(vault.keyFile), environment: [:])
+        _ = try await twin.evaluate(asOf: asOf)
+        #expect(try alertKeys(vault.directory) == alertKeys(clean))
+        #expect(try evaluationEntries(vault).count == 3)
+    }
+
+    private func evaluationEntries(_ vault: TemporaryVault) throws -> [AuditEntry] {
+        try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.action == "evaluation" }
+    }
+
+    /// Flips the last byte of every sealed absence record (of the subjects whose identifier sorts after `after`);
+    /// returns their identifiers.
+    private func tamperEveryAbsence(in path: String, after: String = "") throws -> Set<String> {
         let db = try DatabaseQueue(path: path)
         return try db.write { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT id, sealed FROM records WHERE kind = 'absence'")
+            let rows = try Row.fetchAll(db, sql: "SELECT id, sealed FROM records WHERE kind = 'absence' AND subject_id > ?",
+                                        arguments: [after])
             for row in rows {
                 var sealed = [UInt8](row["sealed"] as Data)
                 sealed[sealed.count - 1] ^= 0x01

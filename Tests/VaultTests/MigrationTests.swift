@@ -98,11 +98,13 @@ import Testing
             let indexes = try db.indexes(on: "alerts")
             #expect(indexes.contains { $0.columns == ["status", "follow_up"] })
             #expect(!indexes.contains { $0.columns == ["status"] })
-            let plan = try Row.fetchAll(db, sql: """
-                EXPLAIN QUERY PLAN SELECT id FROM alerts WHERE status = 'open' AND follow_up IS NOT NULL AND follow_up < '2026-04-01'
-                """).map { $0["detail"] as String }.joined(separator: "\n")
+            // The query every evaluation run makes.
+            let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + VaultStore.overdueFollowUps,
+                                        arguments: ["2026-04-01", VaultStore.reminderRule])
+                .map { $0["detail"] as String }.joined(separator: "\n")
             #expect(plan.contains("USING INDEX alerts_status_follow_up (status=? AND"), "\(plan)")
             #expect(plan.contains("follow_up<?)"), "\(plan)")
+            #expect(!plan.contains("SCAN a"), "\(plan)")
             #expect(try String.fetchAll(db, sql: "SELECT id FROM alerts WHERE status = 'open'") == ["a1"])
         }
     }

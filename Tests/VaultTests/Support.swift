@@ -21,7 +21,7 @@ final class TemporaryVault {
         directory = root.appendingPathComponent("vault").path
         keyFile = root.appendingPathComponent("root.key").path
         store = try VaultStore.create(directory: directory, key: .keyFile(keyFile), population: population, environment: [:])
-        _ = try store.loadRuleSet(try RuleDirectory.sources(in: Self.packageRoot.appendingPathComponent("Rules").path))
+        _ = try store.loadRuleSet(try Self.referenceSources())
     }
 
     deinit { try? FileManager.default.removeItem(at: root) }
@@ -31,6 +31,25 @@ final class TemporaryVault {
         let path = root.appendingPathComponent(name).path
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
+    }
+
+    /// The reference rule files.
+    static func referenceSources() throws -> [SourceFile] {
+        try RuleDirectory.sources(in: packageRoot.appendingPathComponent("Rules").path)
+    }
+
+    /// The reference rule files with one role's declaration left out of the policy (a role no rule notifies).
+    static func referenceSources(withoutRole role: String) throws -> [SourceFile] {
+        let reference = try referenceSources()
+        let edited = reference.map { file -> SourceFile in
+            guard file.path.hasSuffix("policy.vigie"), let start = file.text.range(of: "role \(role) {"),
+                  let end = file.text.range(of: "}\n", range: start.upperBound..<file.text.endIndex) else { return file }
+            var text = file.text
+            text.removeSubrange(start.lowerBound..<end.upperBound)
+            return SourceFile(path: file.path, text: text)
+        }
+        #expect(edited != reference, "role \(role) not found in the policy")
+        return edited
     }
 
     /// The reference rule set, checked.

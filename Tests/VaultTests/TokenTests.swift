@@ -140,15 +140,8 @@ extension PasetoVectorTests.Vector: CustomTestStringConvertible {
         let issued = try vault.store.issueToken(role: "bailleur", groups: ["prevention_jeunesse"], holder: "Bailleur", lifetime: 3_600)
         #expect(try vault.store.verifyToken(issued.token).role == "bailleur")
         #expect(vault.store.verifiedTokens.withLock { $0[issued.token] } != nil)
-        let reference = try RuleDirectory.sources(in: TemporaryVault.packageRoot.appendingPathComponent("Rules").path)
-        let withoutRole = reference.map { file -> SourceFile in
-            guard file.path.hasSuffix("policy.vigie"), let start = file.text.range(of: "role bailleur {"),
-                  let end = file.text.range(of: "}\n", range: start.upperBound..<file.text.endIndex) else { return file }
-            var text = file.text
-            text.removeSubrange(start.lowerBound..<end.upperBound)
-            return SourceFile(path: file.path, text: text)
-        }
-        #expect(withoutRole != reference)
+        let reference = try TemporaryVault.referenceSources()
+        let withoutRole = try TemporaryVault.referenceSources(withoutRole: "bailleur")
         _ = try vault.store.loadRuleSet(withoutRole)
         #expect(throws: VaultError.self) { try vault.store.verifyToken(issued.token) }
         do {

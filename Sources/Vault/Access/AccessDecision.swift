@@ -44,6 +44,9 @@ public struct AccessPolicy: Sendable {
     /// May the principal see an alert addressed to `audience` in `group`? Only its revealed values, if so.
     public func alert(_ principal: Principal, audience: [String], group: String) -> AccessDecision {
         if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
+        // A principal verified under an earlier policy: its role and the alert's group must still be in this one.
+        guard ruleSet.roles[principal.role] != nil else { return .notPermitted("unknown role '\(principal.role)'") }
+        guard ruleSet.groups[group] != nil else { return .notPermitted("group '\(group)' is no longer in the policy") }
         guard audience.contains(principal.role) else {
             return .notPermitted("role '\(principal.role)' is not in the alert's audience")
         }

@@ -108,7 +108,10 @@ struct RowValidator {
     mutating func readCSV(_ text: String, accept: (ImportRow, _ total: Int) -> Bool) {
         var text = text
         text.makeContiguousUTF8()
-        _ = text.utf8.withContiguousStorageIfAvailable { bytes in readCSV(bytes, accept: accept) }
+        // Contiguous after `makeContiguousUTF8`; a copy of the bytes otherwise, never nothing.
+        if text.utf8.withContiguousStorageIfAvailable({ bytes in readCSV(bytes, accept: accept) }) == nil {
+            Array(text.utf8).withUnsafeBufferPointer { bytes in readCSV(bytes, accept: accept) }
+        }
     }
 
     private mutating func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, accept: (ImportRow, _ total: Int) -> Bool) {

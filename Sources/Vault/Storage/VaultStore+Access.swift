@@ -86,7 +86,7 @@ extension VaultStore {
     /// The alerts a principal may see, decided on plaintext facts before any decryption.
     public func alerts(for principal: Principal, status: AlertStatus? = nil, rule: String? = nil) throws(VaultError) -> [StoredAlert] {
         try alerts(by: principal, status: status, rule: rule) { ruleSet in
-            // Fail closed: without a policy nothing is let through (`alerts(by:)` refuses that case first).
+            // `alerts(by:)` refuses a principal's listing without a policy before this runs; fail closed anyway.
             guard let ruleSet else { return AlertFilter(role: nil) { _, _ in false } }
             let policy = AccessPolicy(ruleSet: ruleSet)
             // SQL leaves out the alerts the policy says cannot be permitted, before the decision runs on the rest.

@@ -73,16 +73,20 @@ extension VaultStore {
         return db.changesCount > 0
     }
 
+    /// The open alerts whose follow-up date (first argument) has passed and that have no reminder yet, reminders
+    /// aside (second argument), each with its subject's wrapped key: a reminder is sealed under it, and the
+    /// identity is not needed. One range of the index on (status, follow_up).
+    static let overdueFollowUps = """
+        SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up, k.wrapped FROM alerts a
+        JOIN subject_keys k ON k.subject_id = a.subject_id
+        WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
+          AND NOT EXISTS (SELECT 1 FROM alerts r WHERE r.parent_id = a.id)
+        """
+
     /// Raises one reminder to the coordinator for every alert still open after its follow-up date, in the
     /// caller's transaction; returns how many.
     func raiseReminders(_ db: Database, asOf: Day) throws -> Int {
-        // Each with its subject's wrapped key: a reminder is sealed under it, and the identity is not needed.
-        let overdue = try Row.fetchAll(db, sql: """
-            SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up, k.wrapped FROM alerts a
-            JOIN subject_keys k ON k.subject_id = a.subject_id
-            WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
-              AND NOT EXISTS (SELECT 1 FROM alerts r WHERE r.parent_id = a.id)
-            """, arguments: [asOf.description, Self.reminderRule])
+        let overdue = try Row.fetchAll(db, sql: Self.overdueFollowUps, arguments: [asOf.description, Self.reminderRule])
         var raised = 0
         var keys: [String: SecretKey] = [:]
         for row in overdue {

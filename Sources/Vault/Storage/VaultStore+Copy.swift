@@ -3,28 +3,33 @@ internal import GRDB
 
 extension VaultStore {
     /// Writes a consistent copy of the vault into a new folder, page by page through SQLite's online backup, while
-    /// other readers and writers go on: the same vault (identifier, root key, sealed rows, audit log), as sealed as
-    /// the original. Open it with `VaultStore.open` and the same key. The benchmark measures each evaluation on
-    /// identical copies.
+    /// the vault stays in use: the same sealed rows, opened with the same key. For the benchmark only (package
+    /// access), which measures each evaluation on identical copies of synthetic vaults. It is no backup feature: a
+    /// copy shares the vault's identifier, keys and audit log, so writing to it forks that log (two signed
+    /// checkpoints of the same size), and the copy itself is not audited.
     ///
     /// - Throws: `VaultError.alreadyExists` if the folder holds anything; `.storage` if the copy cannot be written
-    ///   (the partial copy is removed).
-    public func copy(to destination: String) throws(VaultError) {
+    ///   (what it wrote is removed).
+    package func copy(to destination: String) throws(VaultError) {
         let manager = FileManager.default
         let existed = manager.fileExists(atPath: destination)
         if existed, (try? manager.contentsOfDirectory(atPath: destination))?.isEmpty != true {
             throw VaultError(.alreadyExists, "\(destination): the folder is not empty")
         }
         let path = Self.databasePath(destination)
+        var target: DatabaseQueue?
         do {
-            try manager.createDirectory(atPath: destination, withIntermediateDirectories: true,
-                                        attributes: [.posixPermissions: 0o700])
-            // Owner-only, like the original (the umask `connect` set).
-            let target = try DatabaseQueue(path: path)
-            try writer.backup(to: target)
-            try target.close()
+            try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
+            // Owner-only, as `create` makes a vault (an existing empty folder keeps no other mode).
+            try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: destination)
+            let queue = try DatabaseQueue(path: path)
+            target = queue
+            try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+            try writer.backup(to: queue)
+            try queue.close()
         } catch {
-            for file in [path, path + "-wal", path + "-shm"] { try? manager.removeItem(atPath: file) }
+            try? target?.close()
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? manager.removeItem(atPath: path + suffix) }
             if !existed { try? manager.removeItem(atPath: destination) }
             throw VaultError(.storage, "\(destination): cannot write the copy of the vault")
         }

@@ -16,6 +16,11 @@ public struct EvaluationSummary: Sendable, Encodable {
         enum CodingKeys: String, CodingKey {
             case new, alreadyOpen = "already_open", deduplicated
         }
+
+        func adding(_ other: RuleCounts) -> RuleCounts {
+            RuleCounts(new: new + other.new, alreadyOpen: alreadyOpen + other.alreadyOpen,
+                       deduplicated: deduplicated + other.deduplicated)
+        }
     }
 
     /// The evaluation date.
@@ -89,48 +94,70 @@ extension VaultStore {
             let chunk = chunks.isEmpty ? [] : chunks[index]
             let outcomes = try await evaluateChunk(chunk, evaluator: evaluator, asOf: asOf, only: only)
             let last = index == max(chunks.count, 1) - 1
-            try audited({ _ in
+            let raisedBefore = counts.values.reduce(0) { $0 + $1.new }
+            let written: ChunkWrite = try audited({ written in
                 var event = AuditEvent(nil, .evaluated)
                 event.detail = "as of \(asOf), \(mode), rule set version \(stored.version), subjects \(chunk.count)"
-                    + (last ? "; follow-up reminders: \(reminders)" : "")
+                    + (written.reminders.map { "; follow-up reminders: \($0)" } ?? "")
                 return event
             }) { db in
-                let run = try runID ?? Self.startRun(db, asOf: asOf, mode: mode, version: stored.version, at: startedAt)
-                runID = run
-                for outcome in outcomes {
-                    for alert in outcome.result.alerts {
-                        if try insertAlert(db, alert, subjectID: outcome.subjectID, key: outcome.key) {
-                            counts[alert.ruleID, default: .init()].new += 1
-                        } else {
-                            counts[alert.ruleID, default: .init()].deduplicated += 1
-                        }
-                    }
-                    for item in outcome.result.deduplicated {
-                        if item.stillOpen {
-                            counts[item.ruleID, default: .init()].alreadyOpen += 1
-                        } else {
-                            counts[item.ruleID, default: .init()].deduplicated += 1
-                        }
-                    }
-                    errors += outcome.result.errors.map { "subject \(outcome.subjectID): \($0)" }
-                }
+                var written = ChunkWrite(run: try runID ?? Self.startRun(db, asOf: asOf, mode: mode, version: stored.version,
+                                                                         at: startedAt))
+                try store(outcomes, db, into: &written)
                 // Only an evaluation of every rule brings a subject up to date.
                 if only == nil, !chunk.isEmpty {
                     try db.execute(sql: "DELETE FROM touched_subjects WHERE subject_id IN (SELECT value FROM json_each(?))",
                                    arguments: [Self.jsonArray(chunk)])
                 }
                 if last {
-                    reminders = try raiseReminders(db, asOf: asOf)
-                    let raised = counts.values.reduce(0) { $0 + $1.new } + reminders
+                    let raised = try raiseReminders(db, asOf: asOf)
+                    written.reminders = raised
+                    let alerts = raisedBefore + written.counts.values.reduce(0) { $0 + $1.new } + raised
                     try db.execute(sql: "UPDATE evaluations SET finished_at = ?, subjects = ?, alerts = ? WHERE id = ?",
-                                   arguments: [Int(Date().timeIntervalSince1970), ids.count, raised, run])
+                                   arguments: [Int(Date().timeIntervalSince1970), ids.count, alerts, written.run])
                 }
+                return written
             }
+            // What a transaction wrote enters the summary once it committed.
+            runID = written.run
+            counts.merge(written.counts) { $0.adding($1) }
+            errors += written.errors
+            reminders += written.reminders ?? 0
             done += chunk.count
             if !chunk.isEmpty { progress(done, ids.count) }
         }
         return EvaluationSummary(asOf: asOf.description, mode: mode, subjects: ids.count, rules: counts,
                                  reminders: reminders, errors: errors)
+    }
+
+    /// What one chunk's transaction wrote: the run's row, the counts by rule, the rules that failed, and on the
+    /// last chunk the reminders raised.
+    private struct ChunkWrite {
+        let run: Int64
+        var counts: [String: EvaluationSummary.RuleCounts] = [:]
+        var errors: [String] = []
+        var reminders: Int?
+    }
+
+    /// Stores a chunk's alerts in the caller's transaction, counting them by rule.
+    private func store(_ outcomes: [SubjectOutcome], _ db: Database, into written: inout ChunkWrite) throws {
+        for outcome in outcomes {
+            for alert in outcome.result.alerts {
+                if try insertAlert(db, alert, subjectID: outcome.subjectID, key: outcome.key) {
+                    written.counts[alert.ruleID, default: .init()].new += 1
+                } else {
+                    written.counts[alert.ruleID, default: .init()].deduplicated += 1
+                }
+            }
+            for item in outcome.result.deduplicated {
+                if item.stillOpen {
+                    written.counts[item.ruleID, default: .init()].alreadyOpen += 1
+                } else {
+                    written.counts[item.ruleID, default: .init()].deduplicated += 1
+                }
+            }
+            written.errors += outcome.result.errors.map { "subject \(outcome.subjectID): \($0)" }
+        }
     }
 
     /// Records the start of an evaluation run; returns its row.
@@ -141,10 +168,10 @@ extension VaultStore {
     }
 
     /// Opens what an evaluation reads with, without evaluating anything for good: the rule set is checked, and a
-    /// sample of subjects is loaded and evaluated on both cores, so that the connections, their prepared statements and
-    /// the mapped pages exist. Nothing is written. A long-lived process (the benchmark's copies) pays that once,
-    /// before the evaluation it measures.
-    public func warmUp(asOf: Day) async throws(VaultError) {
+    /// sample of subjects is loaded and evaluated on both cores, so that the connections and their prepared
+    /// statements exist. Nothing is written, and nothing is logged: for the benchmark's copies of synthetic
+    /// vaults only (package access), before the evaluation it measures.
+    package func warmUp(asOf: Day) async throws(VaultError) {
         let (_, ruleSet) = try checkedRuleSet()
         let sample = try read { db in try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id LIMIT 64") }
         _ = try await evaluateChunk(sample, evaluator: Evaluator(ruleSet: ruleSet), asOf: asOf, only: nil)

@@ -43,7 +43,28 @@ struct Benchmark {
 
     func run() async throws -> BenchReport {
         var report = BenchReport()
-        let small = try load(subjects, name: "n", runs: Self.importRuns)
+        let fullSeconds = try await measure(into: &report)
+        // The stores of N are closed by now; the growth step holds only its own.
+        let large = try await load(subjects * 10, name: "10n", runs: 1)
+        report.raw["import_10x_rows_per_second"] = Double(large.imported.value) / large.imported.seconds
+        // The same steps as at N, in the same order, so that both full evaluations start from the same state
+        // (the measured rule's alerts stored, its records read once).
+        progress("evaluating \(Self.measuredRule) alone at 10× the subjects, then every rule (best of \(Self.evaluationRuns) copies each)")
+        let (largeRuleStore, largeRule) = try await fastestOnCopies(of: large.store, loaded: large, step: "rule", asOf: asOf) {
+            try await $0.evaluate(asOf: asOf, only: [Self.measuredRule])
+        }
+        report.raw["rule_vault_10x_seconds"] = largeRule.seconds
+        let (_, largeFull) = try await fastestOnCopies(of: largeRuleStore, loaded: large, step: "full", asOf: asOf) {
+            try await $0.evaluate(asOf: asOf)
+        }
+        report.raw["full_evaluation_10x_seconds"] = largeFull.seconds
+        report.ratios["growth_10x"] = largeFull.seconds / fullSeconds
+        return report
+    }
+
+    /// Everything measured at N; returns the time of the full evaluation, the N side of `growth_10x`.
+    private func measure(into report: inout BenchReport) async throws -> Double {
+        let small = try await load(subjects, name: "n", runs: Self.importRuns)
         let imported = small.imported
         report.raw["subjects"] = Double(subjects)
         report.raw["import_rows"] = Double(imported.value)
@@ -54,18 +75,20 @@ struct Benchmark {
         report.raw["import_cpu_seconds"] = imported.cpuSeconds
 
         progress("plaintext baseline: the same files into plain SQLite tables (best of \(Self.importRuns))")
-        let copies = try (1...Self.importRuns).map { try PlainCopy(path: small.directory + "/plain-\($0).sqlite") }
-        let (fastestCopy, inserted) = try fastest(of: copies.count) { try insertAll(small, into: copies[$0]) }
-        let plain = copies[fastestCopy]
+        let (plain, inserted) = try await fastest(of: Self.importRuns) { run in
+            try PlainCopy(path: small.directory + "/plain-\(run + 1).sqlite")
+        } measure: { copy in
+            try insertAll(small, into: copy)
+        }
         report.raw["plain_insert_rows_per_second"] = Double(inserted.value) / inserted.seconds
         report.raw["plain_insert_cpu_seconds"] = inserted.cpuSeconds
         report.ratios["import_vs_plain_insert"] = (Double(imported.value) / imported.seconds) / (Double(inserted.value) / inserted.seconds)
 
         progress("evaluating \(Self.measuredRule) alone over the vault (best of \(Self.evaluationRuns) copies), then as one SQL query over the plaintext copy")
-        let (ruleStore, rule) = try await fastestOnCopies(of: small.store, loaded: small, step: "rule") {
+        let (ruleStore, rule) = try await fastestOnCopies(of: small.store, loaded: small, step: "rule", asOf: asOf) {
             try await $0.evaluate(asOf: asOf, only: [Self.measuredRule])
         }
-        let (_, sql) = try fastest(of: 3) { _ in try plain.absences4(asOf: asOf) }
+        let (_, sql) = try await fastest(of: 3) { _ in plain } measure: { try $0.absences4(asOf: asOf) }
         try checkAgreement(ruleStore, expected: sql.value)
         report.raw["rule_alerts"] = Double(sql.value.count)
         report.raw["rule_vault_seconds"] = rule.seconds
@@ -79,7 +102,7 @@ struct Benchmark {
         report.raw["decryption_floor_vs_plain_sql"] = Self.seconds(floor.duration) / sql.seconds
 
         progress("full evaluation of every rule (best of \(Self.evaluationRuns) copies)")
-        let (fullStore, full) = try await fastestOnCopies(of: ruleStore, loaded: small, step: "full") {
+        let (fullStore, full) = try await fastestOnCopies(of: ruleStore, loaded: small, step: "full", asOf: asOf) {
             try await $0.evaluate(asOf: asOf)
         }
         report.raw["full_evaluation_seconds"] = full.seconds
@@ -88,77 +111,59 @@ struct Benchmark {
         progress("one more day of absences, imported, then evaluated incrementally (best of \(Self.evaluationRuns) copies)")
         let day = try small.data.writeDay(nextDay, share: Self.dailyShare, to: small.directory + "/day")
         let dayRows = try importAll(fullStore, manifest: day, directory: small.directory + "/day")
-        let (_, incremental) = try await fastestOnCopies(of: fullStore, loaded: small, step: "incremental") {
+        let (_, incremental) = try await fastestOnCopies(of: fullStore, loaded: small, step: "incremental", asOf: nextDay) {
             try await $0.evaluate(asOf: nextDay, changedOnly: true)
         }
         report.raw["day_rows"] = Double(dayRows)
         report.raw["incremental_subjects"] = Double(incremental.value.subjects)
         report.raw["incremental_seconds"] = incremental.seconds
         report.ratios["incremental_vs_full"] = incremental.seconds / full.seconds
-
-        let large = try load(subjects * 10, name: "10n", runs: 1)
-        report.raw["import_10x_rows_per_second"] = Double(large.imported.value) / large.imported.seconds
-        // The same steps as at N, in the same order, so that both full evaluations start from the same state
-        // (the measured rule's alerts stored, its records read once).
-        progress("evaluating \(Self.measuredRule) alone at 10× the subjects, then every rule (best of \(Self.evaluationRuns) copies each)")
-        let (largeRuleStore, largeRule) = try await fastestOnCopies(of: large.store, loaded: large, step: "rule") {
-            try await $0.evaluate(asOf: asOf, only: [Self.measuredRule])
-        }
-        report.raw["rule_vault_10x_seconds"] = largeRule.seconds
-        let (_, largeFull) = try await fastestOnCopies(of: largeRuleStore, loaded: large, step: "full") {
-            try await $0.evaluate(asOf: asOf)
-        }
-        report.raw["full_evaluation_10x_seconds"] = largeFull.seconds
-        report.ratios["growth_10x"] = largeFull.seconds / full.seconds
-        return report
+        return full.seconds
     }
 
     /// Runs `body` once on each of `evaluationRuns` identical copies of `store` (an evaluation stores its alerts, so
-    /// it cannot be repeated on one vault), each opened afresh and warmed up (`warmUp`: its rule set checked, its
-    /// connections open), as a long-running process holds it; returns the fastest run and its copy, the vault of the next step. The other copies are removed.
-    private func fastestOnCopies<T>(of store: VaultStore, loaded: Loaded, step: String,
+    /// it cannot be repeated on one vault), each opened afresh and warmed up as of `asOf` (`warmUp`: its rule set
+    /// checked, its connections open), as a long-running process holds it; returns the fastest run and its copy,
+    /// the vault of the next step. The other copies are removed.
+    private func fastestOnCopies<T>(of store: VaultStore, loaded: Loaded, step: String, asOf: Day,
                                     _ body: (VaultStore) async throws -> T) async throws -> (store: VaultStore, run: Timed<T>)
     {
-        var best: (folder: String, store: VaultStore, run: Timed<T>)?
-        for run in 1...Self.evaluationRuns {
-            let folder = loaded.directory + "/\(step)-\(run)"
+        let (copy, run) = try await fastest(of: Self.evaluationRuns) { run in
+            let folder = loaded.directory + "/\(step)-\(run + 1)"
             try store.copy(to: folder)
             let copy = try VaultStore.open(directory: folder, key: .keyFile(loaded.keyFile), environment: [:])
             try await copy.warmUp(asOf: asOf)
-            let measured = try await timed { try await body(copy) }
-            if let previous = best, previous.run.seconds <= measured.seconds {
-                try FileManager.default.removeItem(atPath: folder)
-            } else {
-                if let previous = best { try FileManager.default.removeItem(atPath: previous.folder) }
-                best = (folder, copy, measured)
-            }
+            return (folder: folder, store: copy)
+        } measure: { copy in
+            try await body(copy.store)
+        } discard: { copy in
+            try FileManager.default.removeItem(atPath: copy.folder)
         }
-        guard let best else { throw BenchError("no run was measured") }
-        return (best.store, best.run)
+        return (copy.store, run)
     }
 
     /// Writes N subjects' synthetic files and imports them, timed, into `runs` fresh vaults; returns the fastest
     /// import (its vault is the one measured next; the others are removed).
-    private func load(_ count: Int, name: String, runs: Int) throws -> Loaded {
+    private func load(_ count: Int, name: String, runs: Int) async throws -> Loaded {
         let directory = workspace + "/" + name
         progress("\(count) subjects: writing synthetic partner files")
         let data = SyntheticData(ruleSet: ruleSet, subjects: count, seed: seed, asOf: asOf)
         let manifest = try data.write(to: directory + "/data")
-        let stores = try (1...runs).map { run in
-            let folder = directory + "/run-\(run)"
+        let (vault, imported) = try await fastest(of: runs) { run in
+            let folder = directory + "/run-\(run + 1)"
             let store = try VaultStore.create(directory: folder + "/vault", key: .keyFile(folder + "/root.key"),
                                               population: count, environment: [:])
             _ = try store.loadRuleSet(files)
-            return (store: store, folder: folder)
-        }
-        let (best, imported) = try fastest(of: runs) { run in
             progress("\(count) subjects: importing \(manifest.files.count) files into a fresh vault"
                 + (runs > 1 ? " (\(run + 1) of \(runs))" : ""))
-            return try importAll(stores[run].store, manifest: manifest, directory: directory + "/data")
+            return (folder: folder, store: store)
+        } measure: { vault in
+            try importAll(vault.store, manifest: manifest, directory: directory + "/data")
+        } discard: { vault in
+            try FileManager.default.removeItem(atPath: vault.folder)
         }
-        for (run, other) in stores.enumerated() where run != best { try FileManager.default.removeItem(atPath: other.folder) }
-        return Loaded(store: stores[best].store, data: data, manifest: manifest, directory: directory,
-                      keyFile: stores[best].folder + "/root.key", imported: imported)
+        return Loaded(store: vault.store, data: data, manifest: manifest, directory: directory,
+                      keyFile: vault.folder + "/root.key", imported: imported)
     }
 
     private func importAll(_ store: VaultStore, manifest: SyntheticData.Manifest, directory: String) throws -> Int {
@@ -191,25 +196,28 @@ struct Benchmark {
         }
     }
 
-    private func timed<T>(_ body: () throws -> T) rethrows -> Timed<T> {
-        let (start, cpu) = (ContinuousClock.now, Self.cpuSeconds())
-        let value = try body()
-        return Timed(value: value, seconds: Self.seconds(ContinuousClock.now - start), cpuSeconds: Self.cpuSeconds() - cpu)
-    }
-
     private func timed<T>(_ body: () async throws -> T) async rethrows -> Timed<T> {
         let (start, cpu) = (ContinuousClock.now, Self.cpuSeconds())
         let value = try await body()
         return Timed(value: value, seconds: Self.seconds(ContinuousClock.now - start), cpuSeconds: Self.cpuSeconds() - cpu)
     }
 
-    /// `runs` timed runs of `body` (given the run's index); the fastest, with its index: a run can only be slowed by
-    /// the machine, never sped up, so the fastest is the least disturbed.
-    private func fastest<T>(of runs: Int, _ body: (Int) throws -> T) throws -> (index: Int, run: Timed<T>) {
-        var best: (index: Int, run: Timed<T>)?
+    /// `runs` timed runs of `measure`, each on an input `prepare` makes for it, untimed (given the run's index);
+    /// the fastest run and its input: a run can only be slowed by the machine, never sped up, so the fastest is the
+    /// least disturbed. `discard` is called on every other input as soon as it lost.
+    private func fastest<Input, T>(of runs: Int, prepare: (Int) async throws -> Input, measure: (Input) async throws -> T,
+                                   discard: (Input) throws -> Void = { _ in }) async throws -> (input: Input, run: Timed<T>)
+    {
+        var best: (input: Input, run: Timed<T>)?
         for index in 0..<runs {
-            let run = try timed { try body(index) }
-            if best.map({ run.seconds < $0.run.seconds }) ?? true { best = (index, run) }
+            let input = try await prepare(index)
+            let run = try await timed { try await measure(input) }
+            if let previous = best, previous.run.seconds <= run.seconds {
+                try discard(input)
+            } else {
+                if let previous = best { try discard(previous.input) }
+                best = (input, run)
+            }
         }
         guard let best else { throw BenchError("no run was measured") }
         return best
