@@ -44,6 +44,17 @@ import Vault
         #expect(try vault.store.verify().failures.isEmpty)
     }
 
+    /// An empty folder given for the copy is made owner-only, whatever its mode was.
+    @Test func aCopyIntoAnOpenFolderMakesItOwnerOnly() throws {
+        let vault = try TemporaryVault()
+        let destination = vault.root.appendingPathComponent("open").path
+        try FileManager.default.createDirectory(atPath: destination, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        try vault.store.copy(to: destination)
+        #expect(try FileManager.default.attributesOfItem(atPath: destination)[.posixPermissions] as? Int == 0o700)
+        #expect(try FileManager.default.attributesOfItem(atPath: destination + "/vault.sqlite")[.posixPermissions] as? Int == 0o600)
+    }
+
     @Test func aCopyOpensOnlyWithTheVaultsKey() throws {
         let vault = try TemporaryVault()
         let destination = vault.root.appendingPathComponent("copy").path

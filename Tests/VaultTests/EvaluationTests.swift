@@ -78,10 +78,14 @@ import Vault
         #expect(after.count == 3)
         #expect(after.last?.detail.hasSuffix("subjects 0; follow-up reminders: 0") == true)
         let runs = try DatabaseQueue(path: vault.directory + "/vault.sqlite").read { db in
-            try Row.fetchAll(db, sql: "SELECT mode, subjects, finished_at FROM evaluations ORDER BY id")
+            try Row.fetchAll(db, sql: "SELECT mode, subjects, alerts, finished_at FROM evaluations ORDER BY id")
         }
         #expect(runs.map { $0["mode"] as String } == ["full", "changed"])
         #expect(runs.map { $0["subjects"] as Int } == [full.subjects, 0])
+        // The run's total counts the alerts of every chunk, not the last one's only.
+        let raised = full.rules.values.reduce(0) { $0 + $1.new } + full.reminders
+        #expect(runs.first?["alerts"] as Int? == raised)
+        #expect(raised == (try vault.store.status().alerts))
         #expect(runs.allSatisfy { ($0["finished_at"] as Int?) != nil })
     }
 
@@ -214,7 +218,9 @@ import Vault
         try #require(ids.count > 1_024 && ids.count <= 2_048)
         let boundary = ids[1_023]
         _ = try tamperEveryAbsence(in: path, after: boundary)
-        await #expect(throws: VaultError.self) { _ = try await vault.store.evaluate(asOf: asOf) }
+        await #expect { _ = try await vault.store.evaluate(asOf: asOf) } throws: { error in
+            (error as? VaultError)?.code == .integrity
+        }
         let state = try await DatabaseQueue(path: path).read { db in
             (runs: try Row.fetchAll(db, sql: "SELECT finished_at FROM evaluations"),
              alerted: try String.fetchAll(db, sql: "SELECT subject_id FROM alerts"),
@@ -226,7 +232,15 @@ import Vault
         #expect(try evaluationEntries(vault).count == 1)
         // Flipping the same bytes back mends the records.
         _ = try tamperEveryAbsence(in: path, after: boundary)
-        _ = try await vault.store.evaluate(asOf: asOf)
+        let resumed = try await vault.store.evaluate(asOf: asOf)
+        // The first chunk's alerts are found again, not raised twice; the run's record counts what it raised.
+        let total = try vault.store.status().alerts
+        #expect(resumed.rules.values.reduce(0) { $0 + $1.new } + resumed.reminders == total - state.alerted.count)
+        let finished = try await DatabaseQueue(path: path).read { db in
+            try Row.fetchAll(db, sql: "SELECT alerts, finished_at FROM evaluations ORDER BY id")
+        }
+        #expect(finished.count == 2 && (finished.last?["finished_at"] as Int?) != nil)
+        #expect(finished.last?["alerts"] as Int? == total - state.alerted.count)
         let twin = try VaultStore.open(directory: clean, key: .keyFile(vault.keyFile), environment: [:])
         _ = try await twin.evaluate(asOf: asOf)
         #expect(try alertKeys(vault.directory) == alertKeys(clean))

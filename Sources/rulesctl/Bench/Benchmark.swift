@@ -79,6 +79,8 @@ struct Benchmark {
             try PlainCopy(path: small.directory + "/plain-\(run + 1).sqlite")
         } measure: { copy in
             try insertAll(small, into: copy)
+        } discard: { copy in
+            try copy.remove()
         }
         report.raw["plain_insert_rows_per_second"] = Double(inserted.value) / inserted.seconds
         report.raw["plain_insert_cpu_seconds"] = inserted.cpuSeconds

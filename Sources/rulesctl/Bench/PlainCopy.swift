@@ -9,8 +9,19 @@ import Vault
 struct PlainCopy {
     let pool: DatabasePool
 
+    let path: String
+
     init(path: String) throws {
+        self.path = path
         pool = try DatabasePool(path: path)
+    }
+
+    /// Closes the copy and removes its files.
+    func remove() throws {
+        try pool.close()
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.removeItem(atPath: path + suffix)
+        }
     }
 
     /// Reads, validates and inserts one partner file in one transaction; returns its row count.
