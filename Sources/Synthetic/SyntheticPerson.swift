@@ -1,4 +1,4 @@
-public import RulesEngine
+internal import RulesEngine
 
 /// One synthetic young person and the records partners hold about them.
 struct SyntheticPerson {

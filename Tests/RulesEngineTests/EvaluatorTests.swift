@@ -212,6 +212,29 @@ import Testing
         }
     }
 
+    private struct Unreadable: Error, Equatable {
+        let kind: String
+    }
+
+    /// A source that cannot give any record (the vault's: a record that does not authenticate).
+    private struct FailingSource: RecordSource {
+        func records(ofKind kind: String) throws(Unreadable) -> [Record] { throw Unreadable(kind: kind) }
+    }
+
+    /// A source's failure stops the subject's evaluation with that failure: it is no rule's error, and no result
+    /// is given; a subject whose conditions never reach the records is evaluated as usual.
+    @Test func aSourceThatCannotReadStopsTheSubjectWithItsOwnFailure() throws {
+        let rules = try ruleSet(when: "age < 16 and count(absence, in calendar_month) >= 2")
+        let evaluator = Evaluator(ruleSet: rules)
+        let young = SubjectRecord(id: "s", fields: ["naissance": .date(day(Self.born))])
+        #expect(throws: Unreadable(kind: "absence")) {
+            _ = try evaluator.evaluate(subject: young, source: FailingSource(), history: [], asOf: day("2026-03-20"), only: ["T"])
+        }
+        let older = SubjectRecord(id: "s", fields: ["naissance": .date(day("2009-01-01"))])
+        let result = try evaluator.evaluate(subject: older, source: FailingSource(), history: [], asOf: day("2026-03-20"), only: ["T"])
+        #expect(result.alerts.isEmpty && result.errors.isEmpty)
+    }
+
     @Test func recordsAreReadOnlyWhenAConditionNeedsThemAndOnceEach() throws {
         let rules = try ruleSet(when: "age < 16 and count(absence, in calendar_month) >= 2",
                                 extra: "reveal count(absence, in calendar_month) as n")

@@ -221,7 +221,7 @@ import Vault
         await #expect { _ = try await vault.store.evaluate(asOf: asOf) } throws: { error in
             (error as? VaultError)?.code == .integrity
         }
-        let state = try await DatabaseQueue(path: path).read { db in
+        let state = try DatabaseQueue(path: path).read { db in
             (runs: try Row.fetchAll(db, sql: "SELECT finished_at FROM evaluations"),
              alerted: try String.fetchAll(db, sql: "SELECT subject_id FROM alerts"),
              touched: try String.fetchAll(db, sql: "SELECT subject_id FROM touched_subjects"))
@@ -236,7 +236,7 @@ import Vault
         // The first chunk's alerts are found again, not raised twice; the run's record counts what it raised.
         let total = try vault.store.status().alerts
         #expect(resumed.rules.values.reduce(0) { $0 + $1.new } + resumed.reminders == total - state.alerted.count)
-        let finished = try await DatabaseQueue(path: path).read { db in
+        let finished = try DatabaseQueue(path: path).read { db in
             try Row.fetchAll(db, sql: "SELECT alerts, finished_at FROM evaluations ORDER BY id")
         }
         #expect(finished.count == 2 && (finished.last?["finished_at"] as Int?) != nil)

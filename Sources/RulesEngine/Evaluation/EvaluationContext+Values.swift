@@ -77,7 +77,7 @@ extension EvaluationContext {
             interval = resolved
         }
         var matched: [Record] = []
-        for record in records.records(ofKind: aggregate.kind) {
+        for record in try records.records(ofKind: aggregate.kind) {
             if let interval {
                 guard let date = record.date, interval.contains(date) else { continue }
             }

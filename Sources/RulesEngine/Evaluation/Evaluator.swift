@@ -23,8 +23,11 @@ public struct Evaluator: Sendable {
     }
 
     /// Evaluates the rules for one subject whose records are read kind by kind, only when a rule needs them.
-    public func evaluate(subject: SubjectRecord, source: any RecordSource, history: [PastAlert], asOf: Day,
-                         only: Set<String>? = nil) -> EvaluationResult
+    ///
+    /// - Throws: the source's failure, the first time it cannot give a kind's records: the subject's evaluation
+    ///   stops there, and none of its results is given.
+    public func evaluate<Source: RecordSource>(subject: SubjectRecord, source: Source, history: [PastAlert], asOf: Day,
+                                               only: Set<String>? = nil) throws(Source.Failure) -> EvaluationResult
     {
         let context = EvaluationContext(ruleSet: ruleSet, subject: subject, source: source, history: history, asOf: asOf)
         var alerts: [Alert] = []
@@ -53,6 +56,7 @@ public struct Evaluator: Sendable {
                     audience: rule.audience, labels: rule.labels, date: asOf,
                     followUp: rule.followUp.map { $0.added(to: asOf) }, revealed: revealed, evidence: evidence))
             } catch {
+                if let failure = context.records.failure { throw failure }
                 errors.append(EvaluationError(ruleID: rule.id, location: rule.location, message: error.message))
             }
         }
@@ -60,9 +64,12 @@ public struct Evaluator: Sendable {
     }
 }
 
-/// A runtime failure inside one rule's evaluation.
+/// A runtime failure inside one rule's evaluation, or the record source's (which stops the subject's).
 struct EvaluationFailure: Error {
     let message: String
+
+    /// The record source failed; the evaluator throws the source's own failure (`RecordCache.failure`).
+    static let sourceFailed = EvaluationFailure(message: "the records could not be read")
 }
 
 /// What the aggregates of one condition looked at, for its explanation.
@@ -80,15 +87,15 @@ struct Trace {
 }
 
 /// Everything one subject's evaluation reads.
-struct EvaluationContext {
+struct EvaluationContext<Source: RecordSource> {
     let ruleSet: CheckedRuleSet
     let subject: SubjectRecord
     /// The subject's records, read kind by kind when first needed.
-    let records: RecordCache
+    let records: RecordCache<Source>
     let history: [PastAlert]
     let asOf: Day
 
-    init(ruleSet: CheckedRuleSet, subject: SubjectRecord, source: any RecordSource, history: [PastAlert], asOf: Day) {
+    init(ruleSet: CheckedRuleSet, subject: SubjectRecord, source: Source, history: [PastAlert], asOf: Day) {
         self.ruleSet = ruleSet
         self.subject = subject
         self.asOf = asOf

@@ -3,7 +3,7 @@ import RulesEngine
 
 /// One subject's records as stored, opened kind by kind when the evaluator first reads that kind: a rule whose
 /// condition on the subject already fails leaves them sealed. A record that does not authenticate stops the
-/// subject's evaluation: `failure` names it and the caller throws.
+/// subject's evaluation: the evaluator throws the failure naming it.
 final class SealedRecords: RecordSource {
     struct Row {
         let id: String
@@ -16,8 +16,6 @@ final class SealedRecords: RecordSource {
     private let key: SecretKey
     private let shapes: [String: RecordShape]
     private let rows: [String: [Row]]
-    /// The first record that failed to open, as an error message naming it.
-    private(set) var failure: String?
 
     init(vaultID: String, subjectID: String, key: SecretKey, shapes: [String: RecordShape], rows: [String: [Row]]) {
         self.vaultID = vaultID
@@ -27,14 +25,13 @@ final class SealedRecords: RecordSource {
         self.rows = rows
     }
 
-    func records(ofKind kind: String) -> [Record] {
-        guard failure == nil, let shape = shapes[kind] else { return [] }
+    func records(ofKind kind: String) throws(IntegrityFailure) -> [Record] {
+        guard let shape = shapes[kind] else { return [] }
         var records: [Record] = []
         for row in rows[kind] ?? [] {
             let place = AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: row.id, kind: kind)
             guard let fields = try? SealedFields.open([UInt8](row.sealed), key: key, at: place) else {
-                failure = IntegrityFailure(item: "record", id: row.id, kind: kind).description + "; run 'rulesctl verify'"
-                return []
+                throw IntegrityFailure(item: "record", id: row.id, kind: kind)
             }
             records.append(Record(id: row.id, kind: kind, fields: VaultStore.typed(fields, shape: shape)))
         }

@@ -194,9 +194,13 @@ extension VaultStore {
                         let inputs = try self.loadForEvaluation(half, rules: rules, kinds: kinds, ruleSet: ruleSet)
                         var outcomes: [SubjectOutcome] = []
                         for input in inputs {
-                            let result = evaluator.evaluate(subject: input.subject, source: input.records,
-                                                            history: input.history, asOf: asOf, only: input.rules)
-                            if let failure = input.records.failure { throw VaultError(.integrity, failure) }
+                            let result: EvaluationResult
+                            do throws(IntegrityFailure) {
+                                result = try evaluator.evaluate(subject: input.subject, source: input.records,
+                                                                history: input.history, asOf: asOf, only: input.rules)
+                            } catch {
+                                throw VaultError(.integrity, error.description + "; run 'rulesctl verify'")
+                            }
                             outcomes.append(SubjectOutcome(subjectID: input.subject.id, key: input.key, result: result))
                         }
                         return .success(outcomes)

@@ -2,7 +2,7 @@ import Foundation
 internal import GRDB
 
 /// A sealed item that failed to open: which one, never what it holds.
-public struct IntegrityFailure: Sendable, Hashable, CustomStringConvertible {
+public struct IntegrityFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// `subject-key`, `identity`, `record` or `vault-key`.
     public let item: String
     /// The item's random identifier.
