@@ -130,6 +130,33 @@ import Vault
         #expect(try vault.store.alerts(for: try token(vault, "bailleur")).isEmpty)
     }
 
+    /// A refused view is logged as such, by the transaction that decided it, and keeps nothing else; a break-glass
+    /// the policy does not grant is refused and logged as a break-glass.
+    @Test func aRefusedViewIsLoggedAndKeepsNothingElse() async throws {
+        let vault = try TemporaryVault()
+        let csv = absenceHeader + "Dupont,Emilie,2012-03-01,Collège X,2025-10-06,matin,false,\n"
+        _ = try vault.store.importFile(try vault.file("a.csv", csv), kind: "absence", source: "education_nationale")
+        let id = try #require(try vault.store.findSubjects(identity: ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"]).first)
+        let bailleur = try token(vault, "bailleur")
+        let before = try vault.store.status()
+        #expect(throws: VaultError.self) { try vault.store.showSubject(bailleur, id: id, purpose: "vérification") }
+        #expect(throws: VaultError.self) {
+            try vault.store.showSubject(bailleur, id: id, purpose: "vérification", breakGlassReason: "urgence")
+        }
+        let after = try vault.store.status()
+        #expect(after.auditEntries == before.auditEntries + 2)
+        #expect(after.records == before.records && after.alerts == before.alerts)
+        let entries = try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.role == "bailleur" }
+        #expect(entries.map(\.action).suffix(2) == ["subject_read", "break_glass"])
+        #expect(entries.suffix(2).map(\.decision) == ["not permitted", "forbidden"])
+        #expect(entries.suffix(2).allSatisfy { !$0.subject.isEmpty && $0.purpose == "vérification" })
+        #expect(try vault.store.breakGlassUses().isEmpty)
+        // A subject that does not exist is not found, and nothing is logged for it (reading the log was).
+        let logged = try vault.store.status().auditEntries
+        #expect(throws: VaultError.self) { try vault.store.showSubject(bailleur, id: "nobody", purpose: "vérification") }
+        #expect(try vault.store.status().auditEntries == logged)
+    }
+
     @Test func bailleurCannotOpenASubjectAndAuditorIsForbidden() async throws {
         let vault = try TemporaryVault()
         let csv = absenceHeader + "Dupont,Emilie,2012-03-01,Collège X,2025-10-06,matin,false,\n"

@@ -50,8 +50,7 @@ extension VaultStore {
         let ids = try findSubjects(identity: identity)
         for id in ids {
             do {
-                views.append(try view(id, principal: principal, policy: policy, breakGlassReason: nil, purpose: purpose,
-                                      action: .search))
+                views.append(try view(id, principal: principal, breakGlassReason: nil, purpose: purpose, action: .search))
             } catch where error.code == .forbidden || error.code == .notPermitted {
                 continue
             }
@@ -79,8 +78,7 @@ extension VaultStore {
         } catch {
             throw auditedDenial(principal, .subjectRead, error: error, subjectID: id, purpose: purpose)
         }
-        return try view(id, principal: principal, policy: policy, breakGlassReason: breakGlassReason, purpose: purpose,
-                        action: .subjectRead)
+        return try view(id, principal: principal, breakGlassReason: breakGlassReason, purpose: purpose, action: .subjectRead)
     }
 
     /// The alerts a principal may see, decided on plaintext facts before any decryption.
@@ -104,67 +102,87 @@ extension VaultStore {
         }
     }
 
-    private func view(_ id: String, principal: Principal, policy: AccessPolicy, breakGlassReason: String?,
-                      purpose: String, action: AuditEvent.Action) throws(VaultError) -> SubjectView
+    /// Opens one subject for a principal in one write transaction: the policy, the facts it decides on
+    /// (contributions, alerts, an open break-glass), the decision, the decryption and the audit entry (the view's,
+    /// or the refusal's) all belong to the same moment of the vault.
+    private func view(_ id: String, principal: Principal, breakGlassReason: String?, purpose: String,
+                      action: AuditEvent.Action) throws(VaultError) -> SubjectView
     {
-        let role = policy.ruleSet.roles[principal.role]
+        enum Opened {
+            case view(SubjectView)
+            case refused(VaultError)
+        }
         let now = Date()
-        let facts: (exists: Bool, contributed: Bool, alerted: Bool, openBreakGlass: Bool) = try read { db in
-            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM subjects WHERE id = ?", arguments: [id]) ?? false
-            let contributed = try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM records WHERE subject_id = ? AND source = ? LIMIT 1", arguments: [id, principal.role]) ?? false
-            let alerted = try Row.fetchAll(db, sql: "SELECT audience, group_name FROM alerts WHERE subject_id = ?", arguments: [id])
-                .contains { row in
-                    policy.alert(principal, audience: (row["audience"] as String).split(separator: ",").map(String.init),
-                                 group: row["group_name"]).isPermitted && !principal.isConsole
+        let opened: Opened = try write { db in
+            let policy = AccessPolicy(ruleSet: try checkedRuleSet(db).1)
+            let role = policy.ruleSet.roles[principal.role]
+            let facts = try viewFacts(db, id, principal: principal, policy: policy, breakGlassPeriod: role?.breakGlass?.period,
+                                      now: now)
+            guard facts.exists else { throw VaultError(.notFound, "subject \(id): not found") }
+            func refuse(_ action: AuditEvent.Action, _ error: VaultError) throws -> Opened {
+                try appendAudit(db, Self.denial(principal, action, error: error, subjectID: id, purpose: purpose))
+                return .refused(error)
+            }
+            if let reason = breakGlassReason {
+                guard role?.breakGlass != nil || principal.isConsole else {
+                    return try refuse(.breakGlass, VaultError(
+                        .forbidden, "forbidden: the policy grants no break-glass to role '\(principal.role)'"))
                 }
-            var open = false
-            if let token = principal.tokenID, let period = role?.breakGlass?.period {
-                let since = period.added(to: Day(ordinal: Int(now.timeIntervalSince1970) / 86_400), sign: -1)
-                open = try Bool.fetchOne(db, sql: "SELECT 1 FROM break_glass WHERE token_id = ? AND subject_id = ? AND used_at > ?",
-                                         arguments: [token, id, since.ordinal * 86_400]) ?? false
+                let trimmed = reason.trimmingCharacters(in: .whitespaces)
+                guard !trimmed.isEmpty, trimmed.count <= Self.maxPurposeLength else {
+                    throw VaultError(.invalidInput, "--reason must say why, in 1 to \(Self.maxPurposeLength) characters")
+                }
             }
-            return (exists, contributed, alerted, open)
-        }
-        guard facts.exists else { throw VaultError(.notFound, "subject \(id): not found") }
-        let breakGlass = breakGlassReason != nil || facts.openBreakGlass
-        if let reason = breakGlassReason {
-            guard role?.breakGlass != nil || principal.isConsole else {
-                throw auditedDenial(principal, .breakGlass, error: VaultError(
-                    .forbidden, "forbidden: the policy grants no break-glass to role '\(principal.role)'"), subjectID: id, purpose: purpose)
+            let breakGlass = breakGlassReason != nil || facts.openBreakGlass
+            let decision = policy.subject(principal, contributed: facts.contributed, alerted: facts.alerted, breakGlass: breakGlass)
+            do throws(VaultError) {
+                try require(decision)
+            } catch {
+                return try refuse(action, error)
             }
-            let trimmed = reason.trimmingCharacters(in: .whitespaces)
-            guard !trimmed.isEmpty, trimmed.count <= Self.maxPurposeLength else {
-                throw VaultError(.invalidInput, "--reason must say why, in 1 to \(Self.maxPurposeLength) characters")
-            }
-        }
-        let decision = policy.subject(principal, contributed: facts.contributed, alerted: facts.alerted, breakGlass: breakGlass)
-        do {
-            try require(decision)
-        } catch {
-            throw auditedDenial(principal, action, error: error, subjectID: id, purpose: purpose)
-        }
-        let labels = policy.visibleLabels(principal, breakGlass: breakGlass)
-        return try audited({ (view: SubjectView) in
-            var event = AuditEvent(principal, breakGlass ? .breakGlass : action, subjectID: id)
-            event.purpose = breakGlassReason.map { "\(purpose) — break-glass: \($0)" } ?? purpose
-            event.labels = Array(labels.intersection(Set(ruleSet(policy).labels.keys)))
-            event.reasons = decision.reasons
-            event.detail = "\(view.records.count) records, \(view.alerts.count) alerts" + (breakGlass ? "; BREAK-GLASS" : "")
-            return event
-        }) { db in
+            let labels = policy.visibleLabels(principal, breakGlass: breakGlass)
             if let reason = breakGlassReason, let token = principal.tokenID {
                 let sealed = try Sodium.seal(Array(reason.utf8), key: keys.keyEncryption, associatedData: AssociatedData(
                     vaultID: vaultID, subjectID: id, itemID: token, kind: "#break-glass").bytes)
                 try db.execute(sql: "INSERT INTO break_glass (token_id, role, subject_id, used_at, reason) VALUES (?, ?, ?, ?, ?)",
                                arguments: [token, principal.role, id, Int(now.timeIntervalSince1970), Data(sealed)])
             }
-            return try decryptView(db, id, labels: labels, principal: principal, policy: policy, breakGlass: breakGlass,
-                                   decision: decision.description)
+            let view = try decryptView(db, id, labels: labels, principal: principal, policy: policy, breakGlass: breakGlass,
+                                       decision: decision.description)
+            var event = AuditEvent(principal, breakGlass ? .breakGlass : action, subjectID: id)
+            event.purpose = breakGlassReason.map { "\(purpose) — break-glass: \($0)" } ?? purpose
+            event.labels = Array(labels.intersection(Set(policy.ruleSet.labels.keys)))
+            event.reasons = decision.reasons
+            event.detail = "\(view.records.count) records, \(view.alerts.count) alerts" + (breakGlass ? "; BREAK-GLASS" : "")
+            try appendAudit(db, event)
+            return .view(view)
+        }
+        switch opened {
+        case .view(let view): return view
+        case .refused(let error): throw error
         }
     }
 
-    private func ruleSet(_ policy: AccessPolicy) -> CheckedRuleSet { policy.ruleSet }
+    /// What a subject's view is decided on, read in the view's transaction.
+    private func viewFacts(_ db: Database, _ id: String, principal: Principal, policy: AccessPolicy, breakGlassPeriod: Period?,
+                           now: Date) throws -> (exists: Bool, contributed: Bool, alerted: Bool, openBreakGlass: Bool)
+    {
+        let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM subjects WHERE id = ?", arguments: [id]) ?? false
+        let contributed = try Bool.fetchOne(
+            db, sql: "SELECT 1 FROM records WHERE subject_id = ? AND source = ? LIMIT 1", arguments: [id, principal.role]) ?? false
+        let alerted = try Row.fetchAll(db, sql: "SELECT audience, group_name FROM alerts WHERE subject_id = ?", arguments: [id])
+            .contains { row in
+                policy.alert(principal, audience: (row["audience"] as String).split(separator: ",").map(String.init),
+                             group: row["group_name"]).isPermitted && !principal.isConsole
+            }
+        var open = false
+        if let token = principal.tokenID, let period = breakGlassPeriod {
+            let since = period.added(to: Day(ordinal: Int(now.timeIntervalSince1970) / 86_400), sign: -1)
+            open = try Bool.fetchOne(db, sql: "SELECT 1 FROM break_glass WHERE token_id = ? AND subject_id = ? AND used_at > ?",
+                                     arguments: [token, id, since.ordinal * 86_400]) ?? false
+        }
+        return (exists, contributed, alerted, open)
+    }
 
     private func decryptView(_ db: Database, _ id: String, labels: Set<String>, principal: Principal, policy: AccessPolicy,
                              breakGlass: Bool, decision: String) throws -> SubjectView

@@ -67,16 +67,25 @@ extension VaultStore {
     func auditedDenial(_ principal: Principal?, _ action: AuditEvent.Action, error: VaultError, subjectID: String? = nil,
                        purpose: String? = nil) -> VaultError
     {
-        var event = AuditEvent(principal, action, subjectID: subjectID)
-        event.decision = error.code == .forbidden ? "forbidden" : (error.code == .notPermitted ? "not permitted" : "refused")
-        event.reasons = [error.message]
-        event.purpose = purpose
         do {
-            try write { db in try appendAudit(db, event) }
+            try write { db in
+                try appendAudit(db, Self.denial(principal, action, error: error, subjectID: subjectID, purpose: purpose))
+            }
         } catch {
             return error
         }
         return error
+    }
+
+    /// The audit entry of a refusal.
+    static func denial(_ principal: Principal?, _ action: AuditEvent.Action, error: VaultError, subjectID: String?,
+                       purpose: String?) -> AuditEvent
+    {
+        var event = AuditEvent(principal, action, subjectID: subjectID)
+        event.decision = error.code == .forbidden ? "forbidden" : (error.code == .notPermitted ? "not permitted" : "refused")
+        event.reasons = [error.message]
+        event.purpose = purpose
+        return event
     }
 
     private func subtree(_ db: Database) -> (Int, Int) throws -> [UInt8] {
