@@ -139,10 +139,12 @@ import Vault
         let id = try #require(try vault.store.findSubjects(identity: ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"]).first)
         let bailleur = try token(vault, "bailleur")
         let before = try vault.store.status()
-        #expect(throws: VaultError.self) { try vault.store.showSubject(bailleur, id: id, purpose: "vérification") }
-        #expect(throws: VaultError.self) {
+        let refusedView = #expect(throws: VaultError.self) { try vault.store.showSubject(bailleur, id: id, purpose: "vérification") }
+        #expect(refusedView?.code == .notPermitted)
+        let breakGlass = #expect(throws: VaultError.self) {
             try vault.store.showSubject(bailleur, id: id, purpose: "vérification", breakGlassReason: "urgence")
         }
+        #expect(breakGlass?.code == .forbidden)
         let after = try vault.store.status()
         #expect(after.auditEntries == before.auditEntries + 2)
         #expect(after.records == before.records && after.alerts == before.alerts)
@@ -153,8 +155,18 @@ import Vault
         #expect(try vault.store.breakGlassUses().isEmpty)
         // A subject that does not exist is not found, and nothing is logged for it (reading the log was).
         let logged = try vault.store.status().auditEntries
-        #expect(throws: VaultError.self) { try vault.store.showSubject(bailleur, id: "nobody", purpose: "vérification") }
+        let unknown = #expect(throws: VaultError.self) { try vault.store.showSubject(bailleur, id: "nobody", purpose: "vérification") }
+        #expect(unknown?.code == .notFound)
         #expect(try vault.store.status().auditEntries == logged)
+        // A role granted break-glass that gives no reason is refused as bad input: nothing logged, nothing kept.
+        let dpo = try token(vault, "auditeur", groups: [])
+        let counted = try vault.store.status().auditEntries
+        let blank = #expect(throws: VaultError.self) {
+            try vault.store.showSubject(dpo, id: id, purpose: "droit d'accès", breakGlassReason: "   ")
+        }
+        #expect(blank?.code == .invalidInput)
+        #expect(try vault.store.status().auditEntries == counted)
+        #expect(try vault.store.breakGlassUses().isEmpty)
     }
 
     @Test func bailleurCannotOpenASubjectAndAuditorIsForbidden() async throws {

@@ -81,7 +81,9 @@ import Testing
                 reveal: (0..<Int.random(in: 0...3, using: &random)).map { _ in .init(name: text(&random), value: maybe(&random)) },
                 evidence: (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random, 40) + "/" })
             #expect(detail.json() == Array(try encoder.encode(detail)))
-            let read = try JSONDecoder().decode(AlertDetail.self, from: Data(detail.json()))
+            // Read back by the flat reader the listings use, not only by Foundation.
+            #expect(FlatJSON.parse(detail.json()) != nil)
+            let read = try AlertDetail.decode(detail.json())
             #expect(read.reveal.map(\.name) == detail.reveal.map(\.name) && read.reveal.map(\.value) == detail.reveal.map(\.value))
             #expect(read.evidence == detail.evidence)
         }

@@ -205,6 +205,49 @@ import Vault
         #expect(try vault.store.alerts(rule: "ABS-4DJ").isEmpty)
     }
 
+    /// A subject whose sealed identity or wrapped key was altered stops the evaluation that opens it, naming the
+    /// subject, and nothing of its chunk is stored.
+    @Test(arguments: ["identity", "wrapped key"])
+    func aTamperedSubjectStopsTheEvaluationNamingIt(part: String) async throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 300)
+        let subject = try await DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db -> String in
+            let subject = try #require(try String.fetchOne(db, sql: """
+                SELECT subject_id FROM records WHERE kind = 'absence' GROUP BY subject_id HAVING COUNT(*) >= 4 LIMIT 1
+                """))
+            let (table, column, key) = part == "identity" ? ("subjects", "identity", "id") : ("subject_keys", "wrapped", "subject_id")
+            try db.execute(sql: "UPDATE \(table) SET \(column) = CAST(\(column) AS BLOB) || x'00' WHERE \(key) = ?", arguments: [subject])
+            return subject
+        }
+        let error = await #expect(throws: VaultError.self) { _ = try await vault.store.evaluate(asOf: asOf, only: ["ABS-4DJ"]) }
+        #expect(error?.code == .integrity)
+        #expect(error?.message.contains("subject \(subject)") == true)
+        #expect(try vault.store.status().alerts == 0)
+    }
+
+    /// An alert whose sealed detail or subject key was altered stops a listing, naming the alert or subject, and the
+    /// listing is not logged as served.
+    @Test(arguments: ["detail", "wrapped key"])
+    func aTamperedAlertStopsTheListing(part: String) async throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 300)
+        _ = try await vault.store.evaluate(asOf: asOf, only: ["ABS-4DJ"])
+        let alert = try #require(try vault.store.alerts(rule: "ABS-4DJ").first)
+        try await DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db in
+            if part == "detail" {
+                try db.execute(sql: "UPDATE alerts SET detail = CAST(detail AS BLOB) || x'00' WHERE id = ?", arguments: [alert.id])
+            } else {
+                try db.execute(sql: "UPDATE subject_keys SET wrapped = CAST(wrapped AS BLOB) || x'00' WHERE subject_id = ?",
+                               arguments: [alert.subject])
+            }
+        }
+        let before = try vault.store.status().auditEntries
+        let error = #expect(throws: VaultError.self) { try vault.store.alerts(for: try vault.store.consolePrincipal()) }
+        #expect(error?.code == .integrity)
+        #expect(error?.message.contains(part == "detail" ? "alert \(alert.id)" : "subject \(alert.subject)") == true)
+        #expect(try vault.store.status().auditEntries == before)
+    }
+
     /// A run that fails in its second chunk keeps what its first chunk committed (its alerts, its audit entry, the
     /// run's unfinished record, its subjects brought up to date) and nothing of the second; once the records are
     /// mended, the next run completes it with exactly the alerts of an uninterrupted run.

@@ -95,10 +95,9 @@ struct CSVReader {
             index += 1
         }
         if inQuotes { throw Failure(line: rowStart, message: "a quoted field is not closed") }
-        if !cell.isEmpty || cellCount > 0 || quotedCell {
-            endCell()
-            _ = endRow()
-        }
+        // The last row, if the file does not end with a line end (a blank one is skipped like any).
+        endCell()
+        _ = endRow()
         return handed
     }
 }

@@ -107,11 +107,7 @@ struct RowValidator {
     /// structure without building a cell; the second reads one row at a time, so the file is never held as a table.
     mutating func readCSV(_ text: String, accept: (ImportRow, _ total: Int) -> Bool) {
         var text = text
-        text.makeContiguousUTF8()
-        // Contiguous after `makeContiguousUTF8`; a copy of the bytes otherwise, never nothing.
-        if text.utf8.withContiguousStorageIfAvailable({ bytes in readCSV(bytes, accept: accept) }) == nil {
-            Array(text.utf8).withUnsafeBufferPointer { bytes in readCSV(bytes, accept: accept) }
-        }
+        text.withUTF8 { bytes in readCSV(bytes, accept: accept) }
     }
 
     private mutating func readCSV(_ bytes: UnsafeBufferPointer<UInt8>, accept: (ImportRow, _ total: Int) -> Bool) {

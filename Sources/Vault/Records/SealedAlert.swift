@@ -108,9 +108,9 @@ enum SealedJSON {
         return try seal(json: [UInt8](try encoder.encode(value)), key: key, at: place)
     }
 
-    /// Seals JSON already written; the plaintext is zeroed afterwards.
-    static func seal(json: [UInt8], key: SecretKey, at place: AssociatedData) throws -> [UInt8] {
-        var plaintext = json
+    /// Seals JSON already written; the plaintext is zeroed afterwards (taken, not copied: callers pass a
+    /// temporary, so the bytes zeroed are the only ones).
+    static func seal(json plaintext: consuming [UInt8], key: SecretKey, at place: AssociatedData) throws -> [UInt8] {
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
         return try Sodium.seal(plaintext, key: key, associatedData: place.bytes)
     }

@@ -108,20 +108,17 @@ extension VaultStore {
     private func view(_ id: String, principal: Principal, breakGlassReason: String?, purpose: String,
                       action: AuditEvent.Action) throws(VaultError) -> SubjectView
     {
-        enum Opened {
-            case view(SubjectView)
-            case refused(VaultError)
-        }
         let now = Date()
-        let opened: Opened = try write { db in
+        // A refusal commits its audit entry and is thrown once the transaction is over.
+        let opened: Result<SubjectView, VaultError> = try write { db in
             let policy = AccessPolicy(ruleSet: try checkedRuleSet(db).1)
             let role = policy.ruleSet.roles[principal.role]
             let facts = try viewFacts(db, id, principal: principal, policy: policy, breakGlassPeriod: role?.breakGlass?.period,
                                       now: now)
             guard facts.exists else { throw VaultError(.notFound, "subject \(id): not found") }
-            func refuse(_ action: AuditEvent.Action, _ error: VaultError) throws -> Opened {
+            func refuse(_ action: AuditEvent.Action, _ error: VaultError) throws -> Result<SubjectView, VaultError> {
                 try appendAudit(db, Self.denial(principal, action, error: error, subjectID: id, purpose: purpose))
-                return .refused(error)
+                return .failure(error)
             }
             if let reason = breakGlassReason {
                 guard role?.breakGlass != nil || principal.isConsole else {
@@ -155,12 +152,9 @@ extension VaultStore {
             event.reasons = decision.reasons
             event.detail = "\(view.records.count) records, \(view.alerts.count) alerts" + (breakGlass ? "; BREAK-GLASS" : "")
             try appendAudit(db, event)
-            return .view(view)
+            return .success(view)
         }
-        switch opened {
-        case .view(let view): return view
-        case .refused(let error): throw error
-        }
+        return try opened.get()
     }
 
     /// What a subject's view is decided on, read in the view's transaction.
@@ -170,11 +164,15 @@ extension VaultStore {
         let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM subjects WHERE id = ?", arguments: [id]) ?? false
         let contributed = try Bool.fetchOne(
             db, sql: "SELECT 1 FROM records WHERE subject_id = ? AND source = ? LIMIT 1", arguments: [id, principal.role]) ?? false
-        let alerted = try Row.fetchAll(db, sql: "SELECT audience, group_name FROM alerts WHERE subject_id = ?", arguments: [id])
-            .contains { row in
-                policy.alert(principal, audience: (row["audience"] as String).split(separator: ",").map(String.init),
-                             group: row["group_name"]).isPermitted && !principal.isConsole
-            }
+        // The console opens every subject by `manages subjects`: its alerts are not looked at.
+        var alerted = false
+        if !principal.isConsole {
+            alerted = try Row.fetchAll(db, sql: "SELECT audience, group_name FROM alerts WHERE subject_id = ?", arguments: [id])
+                .contains { row in
+                    policy.alert(principal, audience: (row["audience"] as String).split(separator: ",").map(String.init),
+                                 group: row["group_name"]).isPermitted
+                }
+        }
         var open = false
         if let token = principal.tokenID, let period = breakGlassPeriod {
             let since = period.added(to: Day(ordinal: Int(now.timeIntervalSince1970) / 86_400), sign: -1)
@@ -190,32 +188,29 @@ extension VaultStore {
         let ruleSet = policy.ruleSet
         var hidden: Set<String> = []
         let subject = try openSubject(db, id: id)
-        let (fields, records): ([String: String], [SubjectView.RecordView]) = try { () throws -> ([String: String], [SubjectView.RecordView]) in
-            var fields: [String: String] = [:]
-            for (name, value) in subject.identity {
-                guard let label = ruleSet.subject.field(named: name)?.label else { continue }
-                if labels.contains(label) { fields[name] = value } else { hidden.insert(label) }
+        var fields: [String: String] = [:]
+        for (name, value) in subject.identity {
+            guard let label = ruleSet.subject.field(named: name)?.label else { continue }
+            if labels.contains(label) { fields[name] = value } else { hidden.insert(label) }
+        }
+        var records: [SubjectView.RecordView] = []
+        for row in try Row.fetchAll(db, sql: "SELECT id, kind, sealed FROM records WHERE subject_id = ? ORDER BY created_at, id",
+                                    arguments: [id]) {
+            let kind: String = row["kind"]
+            guard let shape = ruleSet.kinds[kind] else { continue }
+            guard labels.contains(shape.label) else {
+                hidden.insert(shape.label)
+                continue
             }
-            var records: [SubjectView.RecordView] = []
-            for row in try Row.fetchAll(db, sql: "SELECT id, kind, sealed FROM records WHERE subject_id = ? ORDER BY created_at, id",
-                                        arguments: [id]) {
-                let kind: String = row["kind"]
-                guard let shape = ruleSet.kinds[kind] else { continue }
-                guard labels.contains(shape.label) else {
-                    hidden.insert(shape.label)
-                    continue
-                }
-                let recordID: String = row["id"]
-                let sealed: Data = row["sealed"]
-                let place = AssociatedData(vaultID: vaultID, subjectID: id, itemID: recordID, kind: kind)
-                guard let opened = try? SealedFields.open([UInt8](sealed), key: subject.key, at: place) else {
-                    throw VaultError(.integrity, "record \(recordID) (kind \(kind)): integrity failure")
-                }
-                records.append(.init(id: recordID, kind: kind,
-                                     fields: opened.filter { labels.contains(shape.field(named: $0.key)?.label ?? shape.label) }))
+            let recordID: String = row["id"]
+            let sealed: Data = row["sealed"]
+            let place = AssociatedData(vaultID: vaultID, subjectID: id, itemID: recordID, kind: kind)
+            guard let opened = try? SealedFields.open([UInt8](sealed), key: subject.key, at: place) else {
+                throw VaultError(.integrity, "record \(recordID) (kind \(kind)): integrity failure")
             }
-            return (fields, records)
-        }()
+            records.append(.init(id: recordID, kind: kind,
+                                 fields: opened.filter { labels.contains(shape.field(named: $0.key)?.label ?? shape.label) }))
+        }
         let alerts = try fetchAlerts(db, subjectID: id, known: [id: subject.key]) { audience, group in
             policy.alert(principal, audience: audience, group: group).isPermitted
         }

@@ -78,7 +78,7 @@ extension VaultStore {
     /// identity is not needed. One range of the index on (status, follow_up).
     static let overdueFollowUps = """
         SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up, k.wrapped FROM alerts a
-        JOIN subject_keys k ON k.subject_id = a.subject_id
+        LEFT JOIN subject_keys k ON k.subject_id = a.subject_id
         WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
           AND NOT EXISTS (SELECT 1 FROM alerts r WHERE r.parent_id = a.id)
         """
@@ -91,8 +91,7 @@ extension VaultStore {
         var keys: [String: SecretKey] = [:]
         for row in overdue {
             let subjectID: String = row["subject_id"]
-            let key = try keys[subjectID] ?? unwrapKey(id: subjectID, wrapped: row["wrapped"])
-            keys[subjectID] = key
+            let key = try dataKey(subjectID, wrapped: row["wrapped"], keys: &keys)
             let rule: String = row["rule_id"]
             let due: String = row["follow_up"]
             let reminder = Alert(
@@ -160,15 +159,7 @@ extension VaultStore {
         while let row = try rows.next() {
             let audience = (row[AlertColumn.audience] as String).split(separator: ",").map(String.init)
             guard allowed(audience, row[AlertColumn.group]) else { continue }
-            let owner: String = row[AlertColumn.subject]
-            let key: SecretKey
-            if let known = keys[owner] {
-                key = known
-            } else {
-                guard let wrapped = row[AlertColumn.wrappedKey] as Data? else { throw VaultError(.notFound, "subject \(owner): not found") }
-                key = try unwrapKey(id: owner, wrapped: wrapped)
-                keys[owner] = key
-            }
+            let key = try dataKey(row[AlertColumn.subject], wrapped: row[AlertColumn.wrappedKey], keys: &keys)
             alerts.append(try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience))
         }
         return alerts

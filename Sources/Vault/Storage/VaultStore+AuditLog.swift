@@ -22,7 +22,7 @@ extension VaultStore {
     /// Appends one entry in the caller's transaction, with its Merkle leaf and the subtrees it completes, then
     /// signs a checkpoint of the new tree. If any of it fails, the caller's transaction — the operation — fails.
     func appendAudit(_ db: Database, _ event: AuditEvent) throws {
-        let seq = (try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM audit_log")) ?? 0) + 1
+        let seq = try auditEntryCount(db) + 1
         let time = Int(Date().timeIntervalSince1970)
         let subject = try event.subjectID.map { try pseudonym(db, $0) } ?? ""
         let ruleSet = try String.fetchOne(db.cachedStatement(sql: "SELECT sha256 FROM rule_sets ORDER BY version DESC LIMIT 1")) ?? ""
@@ -52,6 +52,12 @@ extension VaultStore {
                 .execute(arguments: [level, index, Data(hash)])
         }
         try signCheckpoint(db, size: seq)
+    }
+
+    /// The number of entries: sequence numbers run from 1 without gaps (the Merkle tree needs every one), so the
+    /// last is the count.
+    func auditEntryCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) FROM audit_log")) ?? 0
     }
 
     /// Runs an operation and appends its audit entry in the same transaction: no entry, no operation.
@@ -122,13 +128,13 @@ extension VaultStore {
 
     /// The number of entries.
     public func auditSize() throws(VaultError) -> Int {
-        try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log") ?? 0 }
+        try read { db in try auditEntryCount(db) }
     }
 
     /// Inclusion proof of entry `entry` (1-based sequence number) in the tree of `size` entries.
     public func auditInclusionProof(entry: Int, size: Int?) throws(VaultError) -> (leafIndex: Int, treeSize: Int, leafHash: [UInt8], root: [UInt8], proof: [[UInt8]]) {
         try read { db in
-            let current = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log") ?? 0
+            let current = try auditEntryCount(db)
             let treeSize = size ?? current
             guard entry >= 1, entry <= treeSize, treeSize <= current else {
                 throw VaultError(.invalidInput, "entry \(entry) is not in a tree of \(treeSize) entries (the log has \(current))")
@@ -142,7 +148,7 @@ extension VaultStore {
     /// Consistency proof from the tree of `from` entries to the tree of `to` entries.
     public func auditConsistencyProof(from: Int, to: Int) throws(VaultError) -> [[UInt8]] {
         try read { db in
-            let current = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit_log") ?? 0
+            let current = try auditEntryCount(db)
             guard from >= 1, from <= to, to <= current else {
                 throw VaultError(.invalidInput, "need 1 ≤ --from ≤ --to ≤ \(current)")
             }

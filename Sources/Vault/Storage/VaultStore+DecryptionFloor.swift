@@ -1,7 +1,6 @@
 import Foundation
 internal import GRDB
 internal import RulesEngine
-import Synchronization
 
 /// What the decryption alone of a rule's inputs costs (`rulesctl bench`).
 package struct DecryptionFloor: Sendable {
@@ -20,7 +19,7 @@ extension VaultStore {
     /// splits its subjects (`halves`). The sealed rows are read once, untimed, as an evaluation reads them
     /// (`sealedBatch`); nothing is parsed, evaluated or written, and every plaintext is zeroed. The fastest of
     /// `runs` passes: a lower bound for the evaluation of that rule, whatever the code around it.
-    package func decryptionFloor(rule id: String, runs: Int = 3) throws(VaultError) -> DecryptionFloor {
+    package func decryptionFloor(rule id: String, runs: Int = 3) async throws(VaultError) -> DecryptionFloor {
         let (_, ruleSet) = try checkedRuleSet()
         guard let rule = ruleSet.rule(id) else { throw VaultError(.invalidInput, "unknown rule '\(id)'") }
         let batch = try read { db in
@@ -30,26 +29,33 @@ extension VaultStore {
         let halves = Self.halves(batch.eligible.map(\.id))
         var fastest: Duration?
         for _ in 0..<runs {
-            let failure = Mutex<VaultError?>(nil)
             let start = ContinuousClock.now
-            DispatchQueue.concurrentPerform(iterations: halves.count) { half in
-                do throws(VaultError) {
-                    for subjectID in halves[half] { try openAll(subjectID, batch) }
-                } catch {
-                    failure.withLock { $0 = $0 ?? error }
+            // Both halves at once, as `evaluateChunk` runs them; the first failure wins.
+            let failure = await withTaskGroup(of: VaultError?.self) { group in
+                for half in halves where !half.isEmpty {
+                    group.addTask {
+                        do throws(VaultError) {
+                            for subjectID in half { try self.openAll(subjectID, batch) }
+                            return nil
+                        } catch {
+                            return error
+                        }
+                    }
                 }
+                var first: VaultError?
+                for await result in group { first = first ?? result }
+                return first
             }
             let elapsed = ContinuousClock.now - start
-            if let error = failure.withLock({ $0 }) { throw error }
+            if let failure { throw failure }
             fastest = min(fastest ?? elapsed, elapsed)
         }
         return DecryptionFloor(duration: fastest ?? .zero, subjects: batch.eligible.count,
-                               records: batch.eligible.reduce(0) { total, subject in
-                                   total + (batch.records[subject.id] ?? [:]).values.reduce(0) { $0 + $1.count }
-                               })
+                               records: batch.records.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } })
     }
 
-    /// Opens one subject's key, identity and sealed records of the batch, keeping nothing.
+    /// Opens one subject's key, identity and sealed records of the batch, keeping nothing (each plaintext is
+    /// zeroed by `SealedJSON.open`).
     private func openAll(_ subjectID: String, _ batch: SealedBatch) throws(VaultError) {
         guard let sealed = batch.subjects[subjectID] else { return }
         let key = try unwrapKey(id: subjectID, wrapped: sealed.wrapped)
@@ -63,14 +69,12 @@ extension VaultStore {
         }
     }
 
-    /// Opens one sealed item and zeroes its plaintext at once.
     private func opened(_ sealed: [UInt8], _ key: SecretKey, _ place: AssociatedData,
                         _ failure: @autoclosure () -> IntegrityFailure) throws(VaultError) {
         do {
-            var plaintext = try Sodium.open(sealed, key: key, associatedData: place.bytes)
-            plaintext.withUnsafeMutableBytes { Sodium.zero($0) }
+            try SealedJSON.open(sealed, key: key, at: place) { _ in }
         } catch {
-            throw VaultError(.integrity, failure().description)
+            throw VaultError(failure())
         }
     }
 }

@@ -80,7 +80,8 @@ extension VaultStore {
             try String.fetchAll(db, sql: changedOnly
                 ? "SELECT subject_id FROM touched_subjects ORDER BY subject_id" : "SELECT id FROM subjects ORDER BY id")
         }
-        let chunks = stride(from: 0, to: ids.count, by: Self.evaluationChunk).map {
+        // A run with no subject still has one (empty) chunk: its transaction records and finishes the run.
+        let chunks = ids.isEmpty ? [[]] : stride(from: 0, to: ids.count, by: Self.evaluationChunk).map {
             Array(ids[$0..<min($0 + Self.evaluationChunk, ids.count)])
         }
         var counts: [String: EvaluationSummary.RuleCounts] = [:]
@@ -90,11 +91,9 @@ extension VaultStore {
         var done = 0
         // The run is recorded by its first transaction and finished by its last, which also raises the follow-up
         // reminders: a run of one chunk (an incremental run, typically) is one transaction and one audit entry.
-        for index in 0..<max(chunks.count, 1) {
-            let chunk = chunks.isEmpty ? [] : chunks[index]
+        for (index, chunk) in chunks.enumerated() {
             let outcomes = try await evaluateChunk(chunk, evaluator: evaluator, asOf: asOf, only: only)
-            let last = index == max(chunks.count, 1) - 1
-            let raisedBefore = counts.values.reduce(0) { $0 + $1.new }
+            let last = index == chunks.count - 1
             let written: ChunkWrite = try audited({ written in
                 var event = AuditEvent(nil, .evaluated)
                 event.detail = "as of \(asOf), \(mode), rule set version \(stored.version), subjects \(chunk.count)"
@@ -112,7 +111,7 @@ extension VaultStore {
                 if last {
                     let raised = try raiseReminders(db, asOf: asOf)
                     written.reminders = raised
-                    let alerts = raisedBefore + written.counts.values.reduce(0) { $0 + $1.new } + raised
+                    let alerts = counts.merging(written.counts) { $0.adding($1) }.values.reduce(0) { $0 + $1.new } + raised
                     try db.execute(sql: "UPDATE evaluations SET finished_at = ?, subjects = ?, alerts = ? WHERE id = ?",
                                    arguments: [Int(Date().timeIntervalSince1970), ids.count, alerts, written.run])
                 }
@@ -199,7 +198,7 @@ extension VaultStore {
                                 result = try evaluator.evaluate(subject: input.subject, source: input.records,
                                                                 history: input.history, asOf: asOf, only: input.rules)
                             } catch {
-                                throw VaultError(.integrity, error.description + "; run 'rulesctl verify'")
+                                throw VaultError(error)
                             }
                             outcomes.append(SubjectOutcome(subjectID: input.subject.id, key: input.key, result: result))
                         }

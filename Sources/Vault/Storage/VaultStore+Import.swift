@@ -180,8 +180,8 @@ extension VaultStore {
         // A partner file lists the same young person on many rows: each spelling is folded and indexed once.
         var indexed: [[String]: (key: [String], index: [UInt8])] = [:]
         var failure: VaultError?
+        // Once `emit` says stop (`false`), the reader calls it no more.
         try produce(shape, subject) { rows, total in
-            guard failure == nil else { return false }
             do throws(VaultError) {
                 let recordIDs = try crypto { () throws(CryptoError) in try RandomID.many(rows.count) }
                 var prepared: [RowBatches.Prepared] = []

@@ -37,8 +37,7 @@ extension VaultStore {
             return VaultStatus(
                 vaultID: vaultID, subjects: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subjects") ?? 0,
                 records: byKind.values.reduce(0, +), alerts: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM alerts") ?? 0,
-                // Sequence numbers run from 1 without gaps (the Merkle tree needs every one), so the last is the count.
-                auditEntries: try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM audit_log") ?? 0, ruleSet: stored?.sha256,
+                auditEntries: try auditEntryCount(db), ruleSet: stored?.sha256,
                 ruleSetVersion: stored?.version, recordsByKind: byKind)
         }
     }

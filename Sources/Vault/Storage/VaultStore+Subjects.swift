@@ -48,6 +48,16 @@ extension VaultStore {
         }
     }
 
+    /// The data key of `id`, from `keys` (keys already opened in this operation) or unwrapped from `wrapped` (a
+    /// column read beside the row, `nil` when the subject has no key row) and remembered there.
+    func dataKey(_ id: String, wrapped: Data?, keys: inout [String: SecretKey]) throws(VaultError) -> SecretKey {
+        if let known = keys[id] { return known }
+        guard let wrapped else { throw VaultError(.notFound, "subject \(id): not found") }
+        let key = try unwrapKey(id: id, wrapped: wrapped)
+        keys[id] = key
+        return key
+    }
+
     /// Opens a subject from its wrapped data key and sealed identity, as stored.
     func openSubject(id: String, wrapped: Data, identity sealed: Data) throws(VaultError) -> OpenSubject {
         let key = try unwrapKey(id: id, wrapped: wrapped)

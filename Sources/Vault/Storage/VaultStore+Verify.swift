@@ -2,6 +2,13 @@ import Foundation
 internal import GRDB
 
 /// A sealed item that failed to open: which one, never what it holds.
+extension VaultError {
+    /// An item that does not authenticate, found while reading (not by `verify`): the message sends to `verify`.
+    init(_ failure: IntegrityFailure) {
+        self.init(.integrity, failure.description + "; run 'rulesctl verify'")
+    }
+}
+
 public struct IntegrityFailure: Error, Sendable, Hashable, CustomStringConvertible {
     /// `subject-key`, `identity`, `record` or `vault-key`.
     public let item: String
