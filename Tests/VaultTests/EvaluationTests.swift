@@ -67,7 +67,9 @@ import Vault
     @Test func aRunWritesOneAuditedTransactionPerChunkAndTheLastFinishesIt() async throws {
         let vault = try TemporaryVault(population: 2_000)
         _ = try vault.importSynthetic(subjects: 1_800, seed: 6)
+        let started = UInt64(Date().timeIntervalSince1970 * 1_000)
         let full = try await vault.store.evaluate(asOf: asOf)
+        let ended = UInt64(Date().timeIntervalSince1970 * 1_000) + 1
         #expect(full.subjects > 1_024 && full.subjects <= 2_048, "two chunks")
         let entries = try evaluationEntries(vault)
         #expect(entries.count == 2)
@@ -87,6 +89,15 @@ import Vault
         #expect(runs.first?["alerts"] as Int? == raised)
         #expect(raised == (try vault.store.status().alerts))
         #expect(runs.allSatisfy { ($0["finished_at"] as Int?) != nil })
+        // Alert identifiers begin with their creation time (`RandomID.timeOrdered`), so each chunk's alerts were
+        // added at the end of the identifier index, in the order they were written.
+        let ids = try await DatabaseQueue(path: vault.directory + "/vault.sqlite").read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM alerts ORDER BY rowid")
+        }
+        let times = ids.compactMap { UInt64($0.prefix(12), radix: 16) }
+        #expect(!ids.isEmpty && times.count == ids.count)
+        #expect(times == times.sorted())
+        #expect(times.allSatisfy { (started...ended).contains($0) })
     }
 
     /// Warming up loads and evaluates a sample, and keeps nothing: no alert, no audit entry, every subject still

@@ -19,6 +19,21 @@ import Vault
         #expect(error.message.contains("chmod 600"))
     }
 
+    /// An empty folder given to `create` is made owner-only, whatever its mode was; a new one is created so.
+    @Test func aVaultFolderIsOwnerOnlyEvenWhenItExistedOpen() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-mode-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let open = root.appendingPathComponent("open").path
+        try FileManager.default.createDirectory(atPath: open, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        _ = try VaultStore.create(directory: open, key: .keyFile(root.appendingPathComponent("k1").path), environment: [:])
+        let fresh = root.appendingPathComponent("new/vault").path
+        _ = try VaultStore.create(directory: fresh, key: .keyFile(root.appendingPathComponent("k2").path), environment: [:])
+        for folder in [open, fresh] {
+            #expect(try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int == 0o700)
+        }
+    }
+
     @Test func anotherKeyFileDoesNotOpenTheVault() throws {
         let vault = try TemporaryVault()
         let other = try TemporaryVault()

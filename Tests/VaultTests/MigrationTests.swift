@@ -4,9 +4,11 @@ import Testing
 @testable import Vault
 
 /// v7 rebuilds the record, subject-key and blind-index tables with fewer indexes: a vault written before it keeps every row, its
-/// foreign keys and its duplicate detection. v8 indexes alerts by status and follow-up date.
+/// foreign keys and its duplicate detection. v8 indexes alerts by status and follow-up date. v9 keys the touched list by
+/// subject.
 @Suite struct MigrationTests {
-    /// A database migrated up to v6, holding two subjects, their keys and indexes, three records and an alert.
+    /// A database migrated up to v6, holding two subjects, their keys and indexes, three records, an alert, and both
+    /// subjects touched.
     private func databaseAtV6() throws -> (DatabaseQueue, URL) {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-migration-\(UUID().uuidString).sqlite")
         let queue = try DatabaseQueue(path: url.path)
@@ -18,6 +20,7 @@ import Testing
                 try db.execute(sql: "INSERT INTO subject_keys (subject_id, wrapped) VALUES (?, ?)", arguments: [subject, Data([1, 2])])
                 try db.execute(sql: "INSERT INTO blind_indexes (subject_id, name, value) VALUES (?, 'identity', ?)",
                                arguments: [subject, Data([subject == "s1" ? 7 : 8])])
+                try db.execute(sql: "INSERT INTO touched_subjects (subject_id) VALUES (?)", arguments: [subject])
             }
             for (id, subject, kind, source) in [("r1", "s1", "absence", "education_nationale"), ("r2", "s1", "incident", "gendarmerie"),
                                                 ("r3", "s2", "absence", "education_nationale")] {
@@ -86,6 +89,24 @@ import Testing
                     INSERT INTO records (id, subject_id, kind, created_at, sealed, fingerprint, source)
                     VALUES ('r5', 'nobody', 'absence', 4, x'00', x'01', 'education_nationale')
                     """)
+            }
+        }
+    }
+
+    @Test func v9KeysTheTouchedListBySubjectAndKeepsItsRowsAndCascade() throws {
+        let (queue, url) = try databaseAtV6()
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Migrations.migrator.migrate(queue)
+        try queue.write { db in
+            #expect(try String.fetchAll(db, sql: "SELECT subject_id FROM touched_subjects ORDER BY subject_id") == ["s1", "s2"])
+            let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'touched_subjects'")
+            #expect(sql?.contains("WITHOUT ROWID") == true)
+            try db.execute(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES ('s1')")
+            #expect(db.changesCount == 0)
+            try db.execute(sql: "DELETE FROM subjects WHERE id = 's2'")
+            #expect(try String.fetchAll(db, sql: "SELECT subject_id FROM touched_subjects") == ["s1"])
+            #expect(throws: (any Error).self) {
+                try db.execute(sql: "INSERT INTO touched_subjects (subject_id) VALUES ('nobody')")
             }
         }
     }

@@ -173,7 +173,8 @@ extension Evaluator {
     /// The evaluation of one rule's condition, condition by condition, whether it holds or not: what a
     /// coordinator reads to understand why a rule stayed silent.
     ///
-    /// - Returns: the evidence, empty if the rule does not exist or fails to evaluate.
+    /// - Returns: the evidence, condition by condition; empty if the rule does not exist; up to the condition that
+    ///   failed to evaluate if one did.
     public func explain(rule id: String, subject: SubjectRecord, records: [Record], history: [PastAlert],
                         asOf: Day) -> [Evidence]
     {
@@ -181,11 +182,8 @@ extension Evaluator {
         let context = EvaluationContext(ruleSet: ruleSet, subject: subject, source: RecordList(records), history: history,
                                         asOf: asOf)
         var evidence: [Evidence] = []
-        do {
-            _ = try context.explain(rule.when, into: &evidence)
-        } catch {
-            return evidence
-        }
+        // A condition that fails to evaluate ends the explanation: what was gathered before it is returned.
+        _ = try? context.explain(rule.when, into: &evidence)
         return evidence
     }
 }

@@ -72,7 +72,7 @@ public struct AccessPolicy: Sendable {
     }
 
     /// Every search and view states a purpose, of bounded length.
-    public func purpose(_ purpose: String) -> AccessDecision {
+    public static func purpose(_ purpose: String) -> AccessDecision {
         let trimmed = purpose.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { return .forbidden("a search or view must state its purpose") }
         guard trimmed.count <= VaultStore.maxPurposeLength else {
@@ -83,7 +83,7 @@ public struct AccessPolicy: Sendable {
 
     /// May the principal search subjects at all (before any lookup)?
     public func search(_ principal: Principal, purpose: String) -> AccessDecision {
-        let stated = self.purpose(purpose)
+        let stated = Self.purpose(purpose)
         guard stated.isPermitted else { return stated }
         if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
         guard let role = ruleSet.roles[principal.role] else { return .notPermitted("unknown role '\(principal.role)'") }

@@ -59,7 +59,7 @@ extension VaultStore {
 
     /// Stores a new alert unless the same rule already alerted for the subject at that date.
     func insertAlert(_ db: Database, _ alert: Alert, subjectID: String, key: SecretKey, parent: String? = nil) throws -> Bool {
-        let id = try RandomID.make()
+        let id = try RandomID.timeOrdered()
         let sealed = try SealedJSON.seal(json: AlertDetail(alert).json(), key: key,
                                          at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id))
         // A cached statement: an evaluation inserts hundreds of alerts per transaction.

@@ -1,12 +1,19 @@
 import Foundation
 internal import GRDB
+import Synchronization
 
 extension VaultStore {
     /// The checkpoint origin and signed-note key name of this vault.
     public var auditOrigin: String { "vigie.local/\(vaultID)" }
 
+    /// The Ed25519 key pair that signs checkpoints, derived from the audit seed once per open vault (every
+    /// append signs one; the seed stays in memory as long anyway).
     func auditKeys(_ db: Database) throws -> (publicKey: [UInt8], secretKey: SecretKey) {
-        try Sodium.signingKeyPair(seed: try vaultKey(db, .auditSeed))
+        if let cached = auditKeyCache.withLock({ $0 }) { return cached }
+        let pair = try Sodium.signingKeyPair(seed: try vaultKey(db, .auditSeed))
+        // A seed this transaction created is not kept before it is committed, as `vaultKey` keeps only stored keys.
+        if vaultKeyCache.withLock({ $0[.auditSeed] }) != nil { auditKeyCache.withLock { $0 = pair } }
+        return pair
     }
 
     /// The subject's audit pseudonym: keyed BLAKE2b of its random identifier, never of its identity.
@@ -15,7 +22,8 @@ extension VaultStore {
             .map { String(format: "%02x", $0) }.joined()
     }
 
-    private func purposePlace(_ seq: Int) -> AssociatedData {
+    /// The associated data of entry `seq`'s sealed purpose, for sealing it and opening it.
+    func purposePlace(_ seq: Int) -> AssociatedData {
         AssociatedData(vaultID: vaultID, subjectID: "#audit", itemID: String(seq), kind: "#purpose")
     }
 

@@ -94,7 +94,7 @@ extension VaultStore {
                 let seq: Int = row["seq"]
                 var purpose: String?
                 if let sealed = row["purpose"] as Data? {
-                    let opened = try Sodium.open([UInt8](sealed), key: sealing, associatedData: purposePlaceForRead(seq).bytes)
+                    let opened = try Sodium.open([UInt8](sealed), key: sealing, associatedData: purposePlace(seq).bytes)
                     purpose = String(decoding: opened, as: UTF8.self)
                 }
                 let labels: String = row["labels"]
@@ -107,10 +107,6 @@ extension VaultStore {
                     ruleSet: row["rule_set"], detail: row["detail"])
             }
         }
-    }
-
-    private func purposePlaceForRead(_ seq: Int) -> AssociatedData {
-        AssociatedData(vaultID: vaultID, subjectID: "#audit", itemID: String(seq), kind: "#purpose")
     }
 
     /// For a right-of-access request: the subject behind a pseudonym, and every entry about it. Logged.

@@ -19,9 +19,7 @@ extension VaultStore {
         let path = Self.databasePath(destination)
         var target: DatabaseQueue?
         do {
-            try manager.createDirectory(atPath: destination, withIntermediateDirectories: true)
-            // Owner-only, as `create` makes a vault (an existing empty folder keeps no other mode).
-            try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: destination)
+            try Self.makeOwnerOnlyFolder(destination)
             let queue = try DatabaseQueue(path: path)
             target = queue
             try manager.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)

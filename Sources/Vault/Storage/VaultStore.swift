@@ -18,6 +18,8 @@ public final class VaultStore: Sendable {
     let ruleSetCache = Mutex<(StoredRuleSet, CheckedRuleSet)?>(nil)
     /// Vault-wide keys already read from `vault_meta`, unwrapped (`vaultKey`).
     let vaultKeyCache = Mutex<[VaultKeyName: SecretKey]>([:])
+    /// The checkpoint signing key pair (`auditKeys`).
+    let auditKeyCache = Mutex<(publicKey: [UInt8], secretKey: SecretKey)?>(nil)
     /// Tokens whose signature verified, with their claims and validity window (`verifiedClaims`).
     let verifiedTokens = Mutex<[String: VerifiedToken]>([:])
 
@@ -30,6 +32,14 @@ public final class VaultStore: Sendable {
     }
 
     static func databasePath(_ directory: String) -> String { directory + "/vault.sqlite" }
+
+    /// Creates a vault folder if it does not exist and makes it owner-only (0700), also when it existed, empty,
+    /// with a wider mode: nobody else may list a vault's files.
+    static func makeOwnerOnlyFolder(_ directory: String) throws {
+        let manager = FileManager.default
+        try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
+    }
 
     private static func connect(_ path: String) throws(VaultError) -> DatabasePool {
         // The database, its WAL and shared-memory files are readable by the owner only.
@@ -83,8 +93,7 @@ public final class VaultStore: Sendable {
             throw VaultError(.alreadyExists, "\(directory): the folder is not empty")
         }
         do {
-            try manager.createDirectory(atPath: directory, withIntermediateDirectories: true,
-                                        attributes: [.posixPermissions: 0o700])
+            try makeOwnerOnlyFolder(directory)
         } catch {
             throw VaultError(.storage, "\(directory): cannot create the folder")
         }
@@ -206,6 +215,16 @@ enum RandomID {
     private static let digits = Array("0123456789abcdef".utf8)
 
     static func make() throws(CryptoError) -> String { hex(try Sodium.randomBytes(16)[...]) }
+
+    /// An identifier that sorts by creation time, in the same 32 hex digits: 6 bytes of milliseconds since 1970,
+    /// then 10 random bytes (80 bits). The rows of a table keyed by it are added at the end of its index instead of
+    /// on random pages, so a transaction adding hundreds of them (an evaluation's alerts) rewrites a few pages, not
+    /// one per row, however large the table. It tells the creation time, which the rows store in plaintext anyway.
+    static func timeOrdered(at date: Date = Date()) throws(CryptoError) -> String {
+        let milliseconds = UInt64(max(0, (date.timeIntervalSince1970 * 1_000).rounded()))
+        let time = (0..<6).map { UInt8(truncatingIfNeeded: milliseconds >> (8 * (5 - $0))) }
+        return hex((time + (try Sodium.randomBytes(10)))[...])
+    }
 
     /// `count` identifiers from one call to the system's random source (an import needs one per row).
     static func many(_ count: Int) throws(CryptoError) -> [String] {
