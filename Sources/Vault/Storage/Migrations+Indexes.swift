@@ -1,8 +1,8 @@
 import GRDB
 
 extension Migrations {
-    /// v5 – v9: indexes and table layouts the benchmarks asked for. Finding whether an alert already has its reminder scanned every
-    /// alert once per open alert (quadratic in the alerts table).
+    /// v5 – v9: indexes and table layouts the benchmarks asked for. Finding whether an alert already has its
+    /// reminder scanned every alert once per open alert (quadratic in the alerts table).
     static func registerIndexes(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v5-indexes") { db in
             try db.create(index: "alerts_parent", on: "alerts", columns: ["parent_id"])
