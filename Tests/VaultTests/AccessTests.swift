@@ -210,15 +210,47 @@ import Vault
         #expect(school.fields["nom"] == "Dupont")
         #expect(school.fields["etablissement"] == "Collège X")
         #expect(school.records.map(\.kind) == ["absence"])
-        #expect(school.hiddenLabels == ["ordre_public"])
+        // The school is not told that other partners hold records it may not see, not even by their label.
+        #expect(school.hiddenLabels.isEmpty)
         let police = try vault.store.showSubject(try token(vault, "police_municipale"), id: id, purpose: "constat")
         #expect(police.records.map(\.kind) == ["incident"])
         #expect(police.fields["etablissement"] == nil)
-        #expect(police.hiddenLabels.contains("scolarite"))
+        // Only identity fields' labels are named, the same for every subject.
+        #expect(police.hiddenLabels == ["scolarite"])
         // The mission locale contributed nothing and received no alert: not permitted.
         #expect(throws: VaultError.self) {
             try vault.store.showSubject(try token(vault, "mission_locale"), id: id, purpose: "insertion")
         }
+    }
+
+    /// Anyone may contribute a record about anyone: a contribution opens the subject to the role for its own
+    /// records only, never for what other partners hold, even under labels the role sees.
+    @Test func aContributionOpensOnlyTheRolesOwnRecords() throws {
+        let vault = try TemporaryVault()
+        let identity = "Dupont,Emilie,2012-03-01"
+        let incidents = "nom,prenom,naissance,date,source,type,lieu,implication\n"
+        _ = try vault.store.importFile(try vault.file("a.csv", absenceHeader + identity + ",Collège X,2025-10-06,matin,false,\n"),
+                                       kind: "absence", source: "education_nationale")
+        _ = try vault.store.importFile(try vault.file("g.csv", incidents + identity + ",2025-10-08,gendarmerie,degradation,parc_jardin,mis_en_cause\n"),
+                                       kind: "incident", source: "gendarmerie")
+        _ = try vault.store.importFile(try vault.file("m.csv", incidents + identity + ",2025-10-09,police_municipale,incivilite,voie_publique,mis_en_cause\n"),
+                                       kind: "incident", source: "police_municipale")
+        // The referent sees attendance (scolarite) by its policy, but has no alert about her: one action of its own
+        // does not open her absences.
+        _ = try vault.store.importRecords(jsonLines: #"{"nom":"Dupont","prenom":"Emilie","naissance":"2012-03-01","date":"2025-10-10","type":"entretien_jeune","resultat":"realise"}"# + "\n",
+                                          label: "record", kind: "action", by: try token(vault, "referent"))
+        let id = try #require(try vault.store.findSubjects(identity: ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"]).first)
+        let referent = try vault.store.showSubject(try token(vault, "referent"), id: id, purpose: "suivi du parcours")
+        #expect(referent.records.map(\.kind) == ["action"])
+        #expect(referent.fields["nom"] == "Dupont")
+        #expect(referent.decision.contains("its own records only"))
+        // The municipal police sees its own incident, not the gendarmerie's.
+        let municipal = try vault.store.showSubject(try token(vault, "police_municipale"), id: id, purpose: "constat")
+        #expect(municipal.records.count == 1)
+        #expect(municipal.records.first?.fields["source"] == "police_municipale")
+        // The coordinator's console sees every record.
+        let console = try vault.store.showSubject(try vault.store.consolePrincipal(), id: id, purpose: "cellule")
+        #expect(console.records.map(\.kind).sorted() == ["absence", "action", "incident", "incident"])
     }
 
     @Test func breakGlassOpensTheIdentityForADayAndIsRecorded() throws {

@@ -171,6 +171,10 @@ import VigieHTTP
                                      body: ByteBuffer(string: "{}")) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/v1/alerts/\(id)/ack", method: .post, headers: bearer(fixture.school),
                                      body: ByteBuffer(string: #"{"comment": "CPE informé"}"#)) { #expect($0.status == .ok) }
+            // The move is logged as the school's token, not as the console.
+            let moved = try #require(try fixture.store.auditLog(try fixture.store.consolePrincipal()).last { $0.action == "alert_transition" })
+            #expect(moved.role == "education_nationale")
+            #expect(moved.actor.hasPrefix("token:"))
             try await client.execute(uri: "/v1/alerts/\(id)/close", method: .post, headers: bearer(fixture.school),
                                      body: ByteBuffer(string: #"{"outcome": "bof"}"#)) { #expect($0.status == .badRequest) }
             try await client.execute(uri: "/v1/alerts/\(id)/close", method: .post, headers: bearer(fixture.school),
@@ -231,8 +235,13 @@ import VigieHTTP
             let good = bad.replacingOccurrences(of: "\"soir\"", with: "\"apres_midi\"")
             try await client.execute(uri: "/v1/records", method: .post, headers: bearer(fixture.school), body: ByteBuffer(string: good)) { response in
                 #expect(response.status == .ok)
-                #expect(json(response.body)["records_stored"] as? Int == 2)
+                // Two records received; nothing said of whether Martin or the records were known before.
+                #expect(json(response.body) as NSDictionary == ["rows": 2] as NSDictionary)
             }
+            // The contribution is logged as the school's token, not as the console.
+            let imported = try #require(try fixture.store.auditLog(try fixture.store.consolePrincipal()).last { $0.action == "import" })
+            #expect(imported.role == "education_nationale")
+            #expect(imported.actor.hasPrefix("token:"))
             try await client.execute(uri: "/v1/records", method: .post, headers: bearer(fixture.bailleur), body: ByteBuffer(string: good)) { response in
                 #expect(response.status == .forbidden)
             }

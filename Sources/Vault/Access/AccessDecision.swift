@@ -58,6 +58,7 @@ public struct AccessPolicy: Sendable {
 
     /// May the principal open a subject? `contributed`: the role contributed records about it; `alerted`: an
     /// alert about it is addressed to the role in one of the token's groups; `breakGlass`: an open break-glass.
+    /// A view permitted by contribution alone shows the role's own records only (`seesOwnRecordsOnly`).
     public func subject(_ principal: Principal, contributed: Bool, alerted: Bool, breakGlass: Bool) -> AccessDecision {
         if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
         guard let role = ruleSet.roles[principal.role] else { return .notPermitted("unknown role '\(principal.role)'") }
@@ -66,9 +67,20 @@ public struct AccessPolicy: Sendable {
         }
         if role.audits { return .forbidden("role '\(role.name)' audits: auditors see no subject (policy: audits)") }
         if role.manages.contains(.subjects) { return .permit("role '\(role.name)' manages subjects (policy)") }
-        if contributed { return .permit("role '\(role.name)' contributed records about this subject") }
         if alerted { return .permit("an alert about this subject is addressed to role '\(role.name)' in the token's groups") }
+        if contributed {
+            return .permit("role '\(role.name)' contributed records about this subject (it sees its own records only)")
+        }
         return .notPermitted("nothing in the policy grants role '\(role.name)' this subject")
+    }
+
+    /// Whether a view this policy permits rests on the role's own contributions alone, and so shows only the
+    /// records the role contributed. Any role may contribute the kinds it contributes about anyone (an import, or
+    /// `POST /v1/records` with a name and a birth date): a contribution must not open what other partners hold.
+    public func seesOwnRecordsOnly(_ principal: Principal, alerted: Bool, breakGlass: Bool) -> Bool {
+        guard !principal.isConsole, let role = ruleSet.roles[principal.role] else { return false }
+        if breakGlass && role.breakGlass != nil { return false }
+        return !role.manages.contains(.subjects) && !alerted
     }
 
     /// Every search and view states a purpose, of bounded length.

@@ -143,8 +143,9 @@ extension VaultStore {
                 try db.execute(sql: "INSERT INTO break_glass (token_id, role, subject_id, used_at, reason) VALUES (?, ?, ?, ?, ?)",
                                arguments: [token, principal.role, id, Int(now.timeIntervalSince1970), Data(sealed)])
             }
+            let ownOnly = policy.seesOwnRecordsOnly(principal, alerted: facts.alerted, breakGlass: breakGlass)
             let view = try decryptView(db, id, labels: labels, principal: principal, policy: policy, breakGlass: breakGlass,
-                                       decision: decision.description)
+                                       source: ownOnly ? principal.role : nil, decision: decision.description)
             var event = AuditEvent(principal, breakGlass ? .breakGlass : action, subjectID: id)
             event.purpose = breakGlassReason.map { "\(purpose) — break-glass: \($0)" } ?? purpose
             event.labels = Array(labels.intersection(Set(policy.ruleSet.labels.keys)))
@@ -181,8 +182,12 @@ extension VaultStore {
         return (exists, contributed, alerted, open)
     }
 
+    /// The subject as the principal sees it: identity fields and records of the labels it sees (of `source` only, when
+    /// given), the alerts addressed to it. `hidden_labels` names the identity fields' labels it does not see, which
+    /// are the same for every subject; records it may not see are left out without a trace, not even their label,
+    /// which would tell a school that a pupil has a judicial measure.
     private func decryptView(_ db: Database, _ id: String, labels: Set<String>, principal: Principal, policy: AccessPolicy,
-                             breakGlass: Bool, decision: String) throws -> SubjectView
+                             breakGlass: Bool, source: String?, decision: String) throws -> SubjectView
     {
         let ruleSet = policy.ruleSet
         var hidden: Set<String> = []
@@ -193,14 +198,11 @@ extension VaultStore {
             if labels.contains(label) { fields[name] = value } else { hidden.insert(label) }
         }
         var records: [SubjectView.RecordView] = []
-        for row in try Row.fetchAll(db, sql: "SELECT id, kind, sealed FROM records WHERE subject_id = ? ORDER BY created_at, id",
-                                    arguments: [id]) {
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, kind, sealed FROM records WHERE subject_id = ?1 AND (?2 IS NULL OR source = ?2) ORDER BY created_at, id
+            """, arguments: [id, source]) {
             let kind: String = row["kind"]
-            guard let shape = ruleSet.kinds[kind] else { continue }
-            guard labels.contains(shape.label) else {
-                hidden.insert(shape.label)
-                continue
-            }
+            guard let shape = ruleSet.kinds[kind], labels.contains(shape.label) else { continue }
             let recordID: String = row["id"]
             let sealed: Data = row["sealed"]
             let place = AssociatedData(vaultID: vaultID, subjectID: id, itemID: recordID, kind: kind)

@@ -210,10 +210,11 @@ extension VaultStore {
     ///   - id: the alert.
     ///   - status: `.acknowledged` or `.closed`.
     ///   - actor: who acts (token id and role, or the console user).
+    ///   - principal: the partner acting through the API, whom the audit entry names (the console when `nil`).
     ///   - outcome: required to close.
     ///   - comment: at most `maxCommentLength` characters.
-    public func transition(alert id: String, to status: AlertStatus, actor: String, outcome: AlertOutcome?,
-                           comment: String?) throws(VaultError)
+    public func transition(alert id: String, to status: AlertStatus, actor: String, by principal: Principal? = nil,
+                           outcome: AlertOutcome?, comment: String?) throws(VaultError)
     {
         if let comment, comment.count > Self.maxCommentLength {
             throw VaultError(.invalidInput, "--comment is longer than \(Self.maxCommentLength) characters")
@@ -223,7 +224,7 @@ extension VaultStore {
         }
         let subjectID: String? = try read { db in try String.fetchOne(db, sql: "SELECT subject_id FROM alerts WHERE id = ?", arguments: [id]) }
         try audited({ _ in
-            var event = AuditEvent(nil, .alertTransition, subjectID: subjectID)
+            var event = AuditEvent(principal, .alertTransition, subjectID: subjectID)
             event.detail = "alert \(id) → \(status.rawValue) by \(actor)"
             return event
         }) { db in

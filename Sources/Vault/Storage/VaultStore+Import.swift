@@ -39,9 +39,10 @@ extension VaultStore {
     }
 
     /// Imports records sent by a partner (the HTTP API), as JSON lines of one kind, all or nothing; errors name
-    /// `label:N` with N the record's number.
-    public func importRecords(jsonLines: String, label: String, kind: String, source: String) throws(VaultError) -> ImportSummary {
-        try importRows(kind: kind, source: source) { shape, subject, emit throws(VaultError) in
+    /// `label:N` with N the record's number. The records' source is the principal's role, and the audit entry
+    /// names the principal (its token and role).
+    public func importRecords(jsonLines: String, label: String, kind: String, by principal: Principal) throws(VaultError) -> ImportSummary {
+        try importRows(kind: kind, source: principal.role, actor: principal) { shape, subject, emit throws(VaultError) in
             try ImportFile.stream(jsonLines, label: label, jsonLines: true, kind: shape, subject: subject, emit: emit)
         }
     }
@@ -49,7 +50,7 @@ extension VaultStore {
     /// Reads the rows on another thread while this one stores them, in one transaction that commits only once
     /// the whole file was read and found valid (`RowBatches`): reading and storing overlap, the file is still
     /// taken whole or not at all.
-    private func importRows(kind: String, source: String, progress: (Int, Int) -> Void = { _, _ in },
+    private func importRows(kind: String, source: String, actor: Principal? = nil, progress: (Int, Int) -> Void = { _, _ in },
                             rows produce: @escaping @Sendable (RecordShape, RecordShape, ([ImportRow], Int) -> Bool) throws(VaultError) -> Void)
         throws(VaultError) -> ImportSummary
     {
@@ -81,19 +82,22 @@ extension VaultStore {
             // The writer is taken only once the first rows are checked: a file refused at its header or in its
             // first rows never holds it. If storing fails, the reader is stopped before this returns.
             let first = try batches.next()
-            return try storeBatches(first, then: batches, shape: shape, kind: kind, source: source, now: now, progress: progress)
+            return try storeBatches(first, then: batches, shape: shape, kind: kind, source: source, actor: actor, now: now,
+                                    progress: progress)
         } catch {
             batches.abandon()
             throw error
         }
     }
 
-    /// The storing side of an import: one transaction over every batch, committed with its audit entry.
+    /// The storing side of an import: one transaction over every batch, committed with its audit entry, whose actor
+    /// is `actor` (a partner's token) or the console.
     private func storeBatches(_ first: RowBatches.Batch?, then batches: RowBatches, shape: RecordShape, kind: String,
-                              source: String, now: Int, progress: (Int, Int) -> Void) throws(VaultError) -> ImportSummary
+                              source: String, actor: Principal?, now: Int,
+                              progress: (Int, Int) -> Void) throws(VaultError) -> ImportSummary
     {
         try audited({ (summary: ImportSummary) in
-            var event = AuditEvent(nil, .imported)
+            var event = AuditEvent(actor, .imported)
             event.labels = [shape.label]
             event.detail = "kind \(kind) from \(source): \(summary.rows) rows, \(summary.recordsStored) stored, "
                 + "\(summary.duplicates) duplicates, \(summary.subjectsCreated) new subjects"

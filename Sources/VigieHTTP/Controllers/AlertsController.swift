@@ -52,7 +52,8 @@ struct AlertsController {
             guard try store.alerts(for: principal).contains(where: { $0.id == id }) else {
                 throw APIError(.notFound, code: "not_found", "alert \(id): not found")
             }
-            try store.transition(alert: id, to: status, actor: principal.actor, outcome: outcome, comment: body.comment)
+            try store.transition(alert: id, to: status, actor: principal.actor, by: principal, outcome: outcome,
+                                 comment: body.comment)
         } catch let error as VaultError {
             throw APIError(error)
         }

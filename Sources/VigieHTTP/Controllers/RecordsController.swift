@@ -3,12 +3,18 @@ import Hummingbird
 import Vault
 
 /// `POST /v1/records`: a partner contributes records of a kind its role may contribute; same validation as
-/// `import`, all or nothing.
+/// `import`, all or nothing. The answer says how many records were received, and nothing of what the vault held
+/// before: whether the young person was known, or the same record already there (perhaps from another partner).
 struct RecordsController {
+    /// What a partner is told of its contribution.
+    struct Receipt: Encodable, Sendable {
+        let rows: Int
+    }
+
     let store: VaultStore
 
     func addRoutes(to router: Router<VaultRequestContext>) {
-        router.post("/v1/records") { request, context -> JSONBody<ImportSummary> in
+        router.post("/v1/records") { request, context -> JSONBody<Receipt> in
             let principal = try context.requirePrincipal()
             let buffer = try await request.body.collect(upTo: context.maxUploadSize)
             guard let object = try? JSONSerialization.jsonObject(with: Data(buffer: buffer)) as? [String: Any],
@@ -21,7 +27,8 @@ struct RecordsController {
                 return String(decoding: data, as: UTF8.self)
             }.joined(separator: "\n")
             do {
-                return JSONBody(try store.importRecords(jsonLines: lines + "\n", label: "record", kind: kind, source: principal.role))
+                let summary = try store.importRecords(jsonLines: lines + "\n", label: "record", kind: kind, by: principal)
+                return JSONBody(Receipt(rows: summary.rows))
             } catch {
                 throw APIError(error)
             }
