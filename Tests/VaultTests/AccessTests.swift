@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import RuleFiles
 import RulesEngine
 import Testing
@@ -273,5 +274,12 @@ import Vault
             try vault.store.showSubject(try token(vault, "bailleur"), id: id, purpose: "x", breakGlassReason: "urgence")
         }
         #expect(refused.code == .forbidden)
+        // Erasing her takes her break-glass openings (and their sealed reasons) too.
+        _ = try vault.store.erase(subjectID: id, reason: "droit à l'effacement")
+        #expect(try vault.store.breakGlassUses().isEmpty)
+        let left = try DatabaseQueue(path: vault.directory + "/vault.sqlite").read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM break_glass") ?? -1
+        }
+        #expect(left == 0)
     }
 }

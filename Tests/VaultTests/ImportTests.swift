@@ -154,6 +154,28 @@ import Vault
         #expect(error.message.contains("\(path):1: error: missing column 'demi_journee'"))
     }
 
+    /// A file without its header line has personal data where the header should be: the error repeats none of it.
+    @Test func aMissingHeaderLineIsRefusedWithoutRepeatingTheRow() throws {
+        let vault = try TemporaryVault()
+        let headerless = try vault.file("nohead.csv", "Dupont,Emilie,2012-03-01,Collège X,2025-10-06,matin,false,\n")
+        let error = try #require(throws: VaultError.self) {
+            try vault.store.importFile(headerless, kind: "absence", source: "education_nationale")
+        }
+        #expect(error.message.contains("\(headerless):1: error: no column is a field of kind 'absence'"))
+        #expect(error.message.contains("is the header line missing?"))
+        for value in ["Dupont", "Emilie", "2012-03-01", "Collège X", "2025-10-06"] {
+            #expect(!error.message.contains(value), "\(value)")
+        }
+        // A cell of data among real column names is not repeated either; a misspelt column name still is.
+        let mixed = try vault.file("mixed.csv", "nom,prenom,naissance,Dupont,date,demi_journee,justifiee\nA,B,2012-01-01,x,2025-10-01,matin,false\n")
+        let mixedError = try #require(throws: VaultError.self) {
+            try vault.store.importFile(mixed, kind: "absence", source: "education_nationale")
+        }
+        #expect(mixedError.message.contains("a column is not a field of kind 'absence'"))
+        #expect(!mixedError.message.contains("Dupont"))
+        #expect(try vault.store.status().records == 0)
+    }
+
     @Test func roleThatDoesNotContributeTheKindIsForbidden() throws {
         let vault = try TemporaryVault()
         let path = try vault.file("a.csv", rows)

@@ -75,6 +75,15 @@ import Testing
         #expect(!run.stderr.contains("Martin") && !run.stderr.contains("Dupont"))
         let status = try CLI.run("status", "--vault", vault, "--key-file", key, "--json")
         #expect(status.stdout.contains("\"records\" : 0"))
+        // A bad date for the evaluation after the import is a usage error found before anything is imported.
+        try "nom,prenom,naissance,date,demi_journee,justifiee\nDupont,Emilie,2012-03-01,2025-10-06,matin,false\n"
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        let badDate = try CLI.run("import", "--vault", vault, "--key-file", key, "--kind", "absence", "--source",
+                                  "education_nationale", "--evaluate", "2025-13-45", csv)
+        #expect(badDate.status == 64)
+        #expect(badDate.stderr.contains("--evaluate must be a date YYYY-MM-DD"))
+        let after = try CLI.run("status", "--vault", vault, "--key-file", key, "--json")
+        #expect(after.stdout.contains("\"records\" : 0"))
     }
 
     @Test func wrongKeyAndMissingOptions() throws {

@@ -168,14 +168,27 @@ struct RowValidator {
         }
     }
 
-    /// Every column is a subject or kind field; the identity and the kind's required fields are present.
+    /// Every column is a subject or kind field; the identity and the kind's required fields are present. A column
+    /// is named in an error only if it looks like a field name: a file without its header line has a row of
+    /// personal data where the header should be, and no message repeats a value.
     private mutating func checkColumns(_ columns: Set<String>, line: Int, duplicates: Bool, requireAll: Bool = true) -> Bool {
         var ok = true
         if duplicates { fail(line, "a column appears twice in the header"); ok = false }
-        for column in columns.sorted() where subject.field(named: column) == nil && kind.field(named: column) == nil {
-            let known = subject.fields.map(\.name) + kind.fields.map(\.name)
-            let hint = Suggestion.closest(to: column, in: known).map { "; did you mean '\($0)'?" } ?? ""
-            fail(line, "unknown column '\(column)' for kind '\(kind.name)'\(hint)")
+        let known = subject.fields.map(\.name) + kind.fields.map(\.name)
+        let unknown = columns.sorted().filter { subject.field(named: $0) == nil && kind.field(named: $0) == nil }
+        if !unknown.isEmpty && unknown.count == columns.count {
+            fail(line, "no column is a field of kind '\(kind.name)' (expected \(known.joined(separator: ", "))): "
+                + "is the header line missing?")
+            return false
+        }
+        for column in unknown {
+            if Self.looksLikeFieldName(column) {
+                let hint = Suggestion.closest(to: column, in: known).map { "; did you mean '\($0)'?" } ?? ""
+                fail(line, "unknown column '\(column)' for kind '\(kind.name)'\(hint)")
+            } else {
+                fail(line, "a column is not a field of kind '\(kind.name)', and its name is not repeated: it does not look "
+                    + "like one (expected \(known.joined(separator: ", ")))")
+            }
             ok = false
         }
         let required = BlindIndex.identityFields + kind.fields.filter { !$0.optional }.map(\.name)
@@ -184,6 +197,13 @@ struct RowValidator {
             ok = false
         }
         return ok
+    }
+
+    /// Lowercase ASCII letters, digits and underscores, starting with a letter, as the rule language writes field
+    /// names (`demi_journee`): a name, a date or free text does not pass.
+    static func looksLikeFieldName(_ text: String) -> Bool {
+        guard let first = text.utf8.first, (0x61...0x7A).contains(first), text.utf8.count <= 40 else { return false }
+        return text.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
     }
 
     /// Checks one row: the row, if it and every row before it are valid (the file is then still taken).

@@ -117,8 +117,8 @@ extension VaultStore {
         return try read { db in try matchSubject(db, identity: identity, index: index).map { [$0.id] } ?? [] }
     }
 
-    /// Crypto-shreds a subject: its wrapped data key is destroyed first, then its identity, indexes and records,
-    /// in one transaction; the write-ahead log is then checkpointed so no copy stays in it.
+    /// Crypto-shreds a subject: its wrapped data key is destroyed first, then its identity, indexes, records and
+    /// break-glass openings (alerts and the touched mark go by cascade), in one transaction; the write-ahead log is then checkpointed so no copy stays in it.
     ///
     /// - Returns: the number of records destroyed.
     public func erase(subjectID: String, reason: String) throws(VaultError) -> Int {
@@ -138,6 +138,9 @@ extension VaultStore {
             try db.execute(sql: "DELETE FROM subject_keys WHERE subject_id = ?", arguments: [subjectID])
             try db.execute(sql: "DELETE FROM records WHERE subject_id = ?", arguments: [subjectID])
             try db.execute(sql: "DELETE FROM blind_indexes WHERE subject_id = ?", arguments: [subjectID])
+            // Break-glass openings name the subject and keep their sealed reason: they go with it (the audit log
+            // keeps each use, under the subject's pseudonym).
+            try db.execute(sql: "DELETE FROM break_glass WHERE subject_id = ?", arguments: [subjectID])
             try db.execute(sql: "DELETE FROM subjects WHERE id = ?", arguments: [subjectID])
             try db.execute(sql: "INSERT INTO erasures (erased_at, subjects, records) VALUES (?, 1, ?)",
                            arguments: [Int(Date().timeIntervalSince1970), records])

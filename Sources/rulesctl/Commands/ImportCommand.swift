@@ -35,6 +35,8 @@ struct ImportCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard !files.isEmpty else { throw ValidationError("give at least one file") }
+        // Checked before anything is imported: a bad date must not leave the files stored and the run undone.
+        if let evaluate, Day(iso: evaluate) == nil { throw ValidationError("--evaluate must be a date YYYY-MM-DD") }
     }
 
     func run() async throws {
@@ -59,8 +61,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         if json { try Console.json(["files": summaries]) }
-        if let evaluate {
-            guard let day = Day(iso: evaluate) else { throw ValidationError("--evaluate must be a date YYYY-MM-DD") }
+        if let evaluate, let day = Day(iso: evaluate) {
             do {
                 EvaluateCommand.print(try await store.evaluate(asOf: day, changedOnly: true))
             } catch {
