@@ -129,10 +129,19 @@ import Vault
         #expect(inclusion.proof.count >= 1)
         let consistency = try vault.store.auditConsistencyProof(from: 2, to: size)
         #expect(!consistency.isEmpty)
+        // A token register and a break-glass opening, both sealed under the key-encryption key.
+        let dpo = try token(vault, "auditeur", groups: [])
+        let subject = try #require(try vault.store.findSubjects(identity: identity).first)
+        _ = try vault.store.showSubject(dpo, id: subject, purpose: "droit d'accès", breakGlassReason: "demande n° 7")
+        let tokensBefore = try vault.store.tokens()
         let newKey = vault.root.appendingPathComponent("new.key").path
         _ = try vault.store.rotateKey(to: .keyFile(newKey), environment: [:])
         let rotated = try VaultStore.open(directory: vault.directory, key: .keyFile(newKey), environment: [:])
         #expect(try rotated.auditPublicKey() == keyBefore)
+        // The register still opens under the new key, holders included, and the break-glass list is intact.
+        #expect(try rotated.tokens().map(\.holder) == tokensBefore.map(\.holder))
+        #expect(try rotated.breakGlassUses().count == 1)
+        #expect(try rotated.verify().failures.isEmpty)
         let result = try rotated.verifyAudit()
         #expect(result.ok, "\(result.problems)")
         let id = try #require(try rotated.findSubjects(identity: identity).first)

@@ -138,8 +138,8 @@ extension VaultStore {
             }
             let labels = policy.visibleLabels(principal, breakGlass: breakGlass)
             if let reason = breakGlassReason, let token = principal.tokenID {
-                let sealed = try Sodium.seal(Array(reason.utf8), key: keys.keyEncryption, associatedData: AssociatedData(
-                    vaultID: vaultID, subjectID: id, itemID: token, kind: "#break-glass").bytes)
+                let sealed = try Sodium.seal(Array(reason.utf8), key: keys.keyEncryption,
+                                             associatedData: breakGlassPlace(subjectID: id, token: token).bytes)
                 try db.execute(sql: "INSERT INTO break_glass (token_id, role, subject_id, used_at, reason) VALUES (?, ?, ?, ?, ?)",
                                arguments: [token, principal.role, id, Int(now.timeIntervalSince1970), Data(sealed)])
             }
@@ -155,6 +155,11 @@ extension VaultStore {
             return .success(view)
         }
         return try opened.get()
+    }
+
+    /// Where a break-glass reason belongs (sealed under the key-encryption key, re-sealed by a rotation).
+    func breakGlassPlace(subjectID: String, token: String) -> AssociatedData {
+        AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: token, kind: "#break-glass")
     }
 
     /// What a subject's view is decided on, read in the view's transaction.

@@ -38,6 +38,18 @@ extension VaultStore {
                                arguments: [Data(index), id])
                 count += 1
             }
+            // Token holders and break-glass reasons are sealed under the key-encryption key itself: sealed again
+            // under the new one, or the token register and the break-glass list would no longer open.
+            for row in try Row.fetchAll(db, sql: "SELECT id, holder FROM tokens") {
+                let id: String = row["id"]
+                let resealed = try reseal(row["holder"], at: holderPlace(id), to: newKeys, naming: "token \(id)")
+                try db.execute(sql: "UPDATE tokens SET holder = ? WHERE id = ?", arguments: [Data(resealed), id])
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT rowid, token_id, subject_id, reason FROM break_glass") {
+                let place = breakGlassPlace(subjectID: row["subject_id"], token: row["token_id"])
+                let resealed = try reseal(row["reason"], at: place, to: newKeys, naming: "break-glass opening")
+                try db.execute(sql: "UPDATE break_glass SET reason = ? WHERE rowid = ?", arguments: [Data(resealed), row["rowid"]])
+            }
             try db.execute(sql: "DELETE FROM vault_meta WHERE name IN ('pwhash_salt', 'pwhash_opslimit', 'pwhash_memlimit')")
             for (name, value) in meta {
                 try db.execute(sql: "INSERT OR REPLACE INTO vault_meta (name, value) VALUES (?, ?)", arguments: [name, Data(value)])
@@ -46,5 +58,17 @@ extension VaultStore {
         }
         try checkpoint()
         return count
+    }
+
+    /// An item sealed under the current key-encryption key, sealed again under `newKeys`' (its plaintext zeroed).
+    private func reseal(_ sealed: Data, at place: AssociatedData, to newKeys: VaultKeys, naming item: String) throws -> [UInt8] {
+        var plaintext: [UInt8]
+        do {
+            plaintext = try Sodium.open([UInt8](sealed), key: keys.keyEncryption, associatedData: place.bytes)
+        } catch {
+            throw VaultError(.integrity, "\(item): integrity failure, the sealed bytes do not authenticate")
+        }
+        defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
+        return try Sodium.seal(plaintext, key: newKeys.keyEncryption, associatedData: place.bytes)
     }
 }

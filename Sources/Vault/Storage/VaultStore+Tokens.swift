@@ -17,7 +17,8 @@ extension VaultStore {
         Paseto.paserk(publicKey: try signingKeys().publicKey)
     }
 
-    private func holderPlace(_ id: String) -> AssociatedData {
+    /// Where a token's sealed holder belongs (sealed under the key-encryption key, re-sealed by a rotation).
+    func holderPlace(_ id: String) -> AssociatedData {
         AssociatedData(vaultID: vaultID, subjectID: "#token", itemID: id, kind: "#holder")
     }
 
