@@ -15,7 +15,8 @@ struct RulesCtl: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, StatusCommand.self, VerifyCommand.self, RotateKeyCommand.self, RulesCommand.self,
-            ImportCommand.self, SynthCommand.self, EvaluateCommand.self, AlertsCommand.self, SubjectCommand.self, TokenCommand.self, AuditCommand.self, ServeCommand.self,
+            ImportCommand.self, SynthCommand.self, EvaluateCommand.self, AlertsCommand.self, SubjectCommand.self,
+            PurgeCommand.self, TokenCommand.self, AuditCommand.self, ServeCommand.self,
             BenchCommand.self,
             DemoCommand.self,
         ]

@@ -52,6 +52,19 @@ import Testing
                                 "education_nationale", "--json", synth + "/" + (absences["path"] ?? ""))
         #expect(again.status == 0)
         #expect(again.stdout.contains("\"records_stored\" : 0"))
+
+        // Retention: a dry run destroys nothing; a bad date is a usage error.
+        let preview = try CLI.run("purge", "--vault", vault, "--key-file", key, "--as-of", "2040-01-01", "--dry-run", "--json")
+        #expect(preview.status == 0, "\(preview.stderr)")
+        let due = try #require(try JSONSerialization.jsonObject(with: Data(preview.stdout.utf8)) as? [String: Any])
+        #expect((due["records_destroyed"] as? Int ?? 0) > 0)
+        #expect(due["subjects"] as? Int == counts["subjects"] as? Int)
+        let unchanged = try CLI.run("status", "--vault", vault, "--key-file", key, "--json")
+        #expect(unchanged.stdout.contains("\"records\" : \(counts["records"] as? Int ?? -1)"))
+        #expect(try CLI.run("purge", "--vault", vault, "--key-file", key, "--as-of", "someday").status == 64)
+        let purged = try CLI.run("purge", "--vault", vault, "--key-file", key, "--as-of", "2040-01-01")
+        #expect(purged.status == 0)
+        #expect(purged.stdout.contains("records destroyed"))
     }
 
     @Test func corruptedCSVIsRejectedWholeNamingFileAndLine() throws {

@@ -5,7 +5,7 @@ struct AuditEvent {
     enum Action: String {
         case vaultCreated = "vault_created", ruleSetLoaded = "rule_set_loaded", imported = "import"
         case evaluated = "evaluation", alertsRead = "alerts_read", alertTransition = "alert_transition"
-        case search, subjectRead = "subject_read", breakGlass = "break_glass", denial, erasure
+        case search, subjectRead = "subject_read", breakGlass = "break_glass", denial, erasure, purge
         case tokenIssued = "token_issued", tokenRevoked = "token_revoked", keyRotated = "key_rotated"
         case integrityCheck = "integrity_check", auditRead = "audit_read", pseudonymResolved = "pseudonym_resolved"
     }

@@ -134,20 +134,27 @@ extension VaultStore {
             guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subjects WHERE id = ?", arguments: [subjectID]) == 1 else {
                 throw VaultError(.notFound, "subject \(subjectID): not found")
             }
-            let records = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE subject_id = ?", arguments: [subjectID]) ?? 0
-            try db.execute(sql: "DELETE FROM subject_keys WHERE subject_id = ?", arguments: [subjectID])
-            try db.execute(sql: "DELETE FROM records WHERE subject_id = ?", arguments: [subjectID])
-            try db.execute(sql: "DELETE FROM blind_indexes WHERE subject_id = ?", arguments: [subjectID])
-            // Break-glass openings name the subject and keep their sealed reason: they go with it (the audit log
-            // keeps each use, under the subject's pseudonym).
-            try db.execute(sql: "DELETE FROM break_glass WHERE subject_id = ?", arguments: [subjectID])
-            try db.execute(sql: "DELETE FROM subjects WHERE id = ?", arguments: [subjectID])
-            try db.execute(sql: "INSERT INTO erasures (erased_at, subjects, records) VALUES (?, 1, ?)",
-                           arguments: [Int(Date().timeIntervalSince1970), records])
-            return records
+            return try destroySubject(db, subjectID)
         }
         try checkpoint()
         return count
+    }
+
+    /// Destroys a subject in the caller's transaction, its wrapped data key first, then its identity, indexes,
+    /// records and break-glass openings (alerts and the touched mark go by cascade), and counts the erasure;
+    /// returns the number of records destroyed.
+    func destroySubject(_ db: Database, _ subjectID: String) throws -> Int {
+        let records = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE subject_id = ?", arguments: [subjectID]) ?? 0
+        try db.execute(sql: "DELETE FROM subject_keys WHERE subject_id = ?", arguments: [subjectID])
+        try db.execute(sql: "DELETE FROM records WHERE subject_id = ?", arguments: [subjectID])
+        try db.execute(sql: "DELETE FROM blind_indexes WHERE subject_id = ?", arguments: [subjectID])
+        // Break-glass openings name the subject and keep their sealed reason: they go with it (the audit log
+        // keeps each use, under the subject's pseudonym).
+        try db.execute(sql: "DELETE FROM break_glass WHERE subject_id = ?", arguments: [subjectID])
+        try db.execute(sql: "DELETE FROM subjects WHERE id = ?", arguments: [subjectID])
+        try db.execute(sql: "INSERT INTO erasures (erased_at, subjects, records) VALUES (?, 1, ?)",
+                       arguments: [Int(Date().timeIntervalSince1970), records])
+        return records
     }
 
     /// Moves the write-ahead log into the database and truncates it.

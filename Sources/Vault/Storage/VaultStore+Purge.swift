@@ -1,0 +1,109 @@
+import Foundation
+internal import GRDB
+public import RulesEngine
+
+/// What a retention purge destroyed; nothing about any person.
+public struct PurgeSummary: Sendable, Encodable {
+    /// The date the deadlines were compared with.
+    public let asOf: String
+    /// Subjects examined.
+    public let subjects: Int
+    /// Whole files destroyed (the subject's own `retain` clause was due).
+    public let subjectsErased: Int
+    /// Records destroyed, those of erased subjects included.
+    public let recordsDestroyed: Int
+
+    enum CodingKeys: String, CodingKey {
+        case asOf = "as_of", subjects, subjectsErased = "subjects_erased", recordsDestroyed = "records_destroyed"
+    }
+}
+
+extension VaultStore {
+    static let purgeChunk = 512
+
+    /// Destroys what the rule set's `retain` clauses say is due on `asOf` (docs/LANGUAGE.md 4.7, the earliest
+    /// deadline of a shape winning): a subject whose own deadline has come is crypto-shredded whole, like an
+    /// erasure; otherwise each record whose kind's deadline has come is destroyed. Every subject is opened to read
+    /// the dates (none is stored in plaintext). Subjects are taken a chunk at a time, each chunk one transaction
+    /// with one audit entry per subject touched, under its pseudonym and without identity: a purge killed midway
+    /// keeps what it committed, and running it again completes it. The log is checkpointed at the end, so that no
+    /// destroyed page stays in it. A record that does not authenticate stops the purge, naming it. With `dryRun`
+    /// nothing is destroyed: the summary says what would be, and one audit entry records the preview.
+    public func purge(asOf: Day, dryRun: Bool = false) throws(VaultError) -> PurgeSummary {
+        let (_, ruleSet) = try checkedRuleSet()
+        let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id") }
+        var erased = 0, destroyed = 0
+        for start in stride(from: 0, to: ids.count, by: Self.purgeChunk) {
+            let chunk = ids[start..<min(start + Self.purgeChunk, ids.count)]
+            let purgeChunk = { (db: Database) throws -> (Int, Int) in
+                var erased = 0, destroyed = 0
+                for id in chunk {
+                    let outcome = try self.purgeSubject(db, id, ruleSet: ruleSet, asOf: asOf, dryRun: dryRun)
+                    if outcome.erased { erased += 1 }
+                    destroyed += outcome.records
+                }
+                return (erased, destroyed)
+            }
+            let (chunkErased, chunkDestroyed) = dryRun ? try read(purgeChunk) : try write(purgeChunk)
+            erased += chunkErased
+            destroyed += chunkDestroyed
+        }
+        if dryRun {
+            try audited({ _ in
+                var event = AuditEvent(nil, .purge)
+                event.detail = "preview as of \(asOf), nothing destroyed: \(erased) files and \(destroyed) records due"
+                return event
+            }) { _ in () }
+        } else {
+            try checkpoint()
+        }
+        return PurgeSummary(asOf: asOf.description, subjects: ids.count, subjectsErased: erased, recordsDestroyed: destroyed)
+    }
+
+    /// Purges one subject in the caller's transaction and logs what it destroyed (with `dryRun`, only counts what
+    /// is due); a subject erased since the list was read is skipped.
+    private func purgeSubject(_ db: Database, _ id: String, ruleSet: CheckedRuleSet, asOf: Day,
+                              dryRun: Bool) throws -> (erased: Bool, records: Int)
+    {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM subjects WHERE id = ?", arguments: [id]) ?? false else {
+            return (false, 0)
+        }
+        let subject = try openSubject(db, id: id)
+        let birth = subject.identity["naissance"].flatMap(Day.init(iso:))
+        let identity = Self.typed(subject.identity, shape: ruleSet.subject)
+        if let due = ruleSet.subject.retentionDeadline(fields: identity, birth: birth, calendar: ruleSet.calendar), due <= asOf {
+            if dryRun {
+                return (true, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE subject_id = ?", arguments: [id]) ?? 0)
+            }
+            let records = try destroySubject(db, id)
+            var event = AuditEvent(nil, .purge, subjectID: id)
+            event.detail = "retention as of \(asOf): file destroyed (subject due \(due)), \(records) records"
+            try appendAudit(db, event)
+            return (true, records)
+        }
+        var destroyed: [String: Int] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT id, kind, sealed FROM records WHERE subject_id = ?", arguments: [id]) {
+            let recordID: String = row["id"]
+            let kind: String = row["kind"]
+            // A kind the rule set no longer declares has no clause to apply: it is kept.
+            guard let shape = ruleSet.kinds[kind], !shape.retention.isEmpty else { continue }
+            let place = AssociatedData(vaultID: vaultID, subjectID: id, itemID: recordID, kind: kind)
+            guard let fields = try? SealedFields.open([UInt8](row["sealed"] as Data), key: subject.key, at: place) else {
+                throw VaultError(.integrity, "record \(recordID) (kind \(kind)): integrity failure, the sealed bytes do not authenticate")
+            }
+            guard let due = shape.retentionDeadline(fields: Self.typed(fields, shape: shape), birth: birth,
+                                                    calendar: ruleSet.calendar), due <= asOf else { continue }
+            if !dryRun { try db.execute(sql: "DELETE FROM records WHERE id = ? AND subject_id = ?", arguments: [recordID, id]) }
+            destroyed[kind, default: 0] += 1
+        }
+        let count = destroyed.values.reduce(0, +)
+        if count > 0 && !dryRun {
+            var event = AuditEvent(nil, .purge, subjectID: id)
+            event.labels = Array(Set(destroyed.keys.compactMap { ruleSet.kinds[$0]?.label })).sorted()
+            event.detail = "retention as of \(asOf): \(count) records destroyed ("
+                + destroyed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+            try appendAudit(db, event)
+        }
+        return (false, count)
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import Testing
+import RulesEngine
+@testable import Vault
+
+/// `purge`: what the reference schema's `retain` clauses say is due is destroyed, the rest kept, each destruction
+/// logged under a pseudonym.
+@Suite struct PurgeTests {
+    private let incidents = "nom,prenom,naissance,date,source,type,lieu,implication\n"
+
+    /// Emilie (born 2012): an absence kept until the end of the school year of her 16th birthday, two incidents
+    /// kept one year each. Lucas (born 2001): 25 on 10 January 2026, his whole file is due.
+    private func vault() throws -> TemporaryVault {
+        let vault = try TemporaryVault()
+        _ = try vault.store.importFile(try vault.file("a.csv", absenceHeader
+            + "Dupont,Emilie,2012-03-01,Collège X,2025-10-06,matin,false,\n"
+            + "Martin,Lucas,2001-01-10,Lycée Y,2016-10-06,matin,false,\n"), kind: "absence", source: "education_nationale")
+        _ = try vault.store.importFile(try vault.file("i.csv", incidents
+            + "Dupont,Emilie,2012-03-01,2025-10-08,police_municipale,degradation,parc_jardin,mis_en_cause\n"
+            + "Dupont,Emilie,2012-03-01,2026-05-01,police_municipale,incivilite,voie_publique,mis_en_cause\n"
+            + "Martin,Lucas,2001-01-10,2025-06-01,police_municipale,incivilite,voie_publique,temoin\n"),
+            kind: "incident", source: "police_municipale")
+        return vault
+    }
+
+    private let emilie = ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"]
+    private let lucas = ["nom": "Martin", "prenom": "Lucas", "naissance": "2001-01-10"]
+
+    @Test func whatIsDueIsDestroyedAndTheRestKept() throws {
+        let vault = try vault()
+        let day = try #require(Day(iso: "2026-12-01"))
+        // A dry run counts without destroying.
+        let preview = try vault.store.purge(asOf: day, dryRun: true)
+        #expect(preview.subjectsErased == 1 && preview.recordsDestroyed == 3)
+        #expect(try vault.store.status().records == 5)
+        #expect(try vault.store.status().subjects == 2)
+
+        let before = try vault.store.status().auditEntries
+        let summary = try vault.store.purge(asOf: day)
+        #expect(summary.subjects == 2)
+        // Lucas's file (his absence and his incident) and Emilie's first incident, a year old.
+        #expect(summary.subjectsErased == 1)
+        #expect(summary.recordsDestroyed == 3)
+        #expect(try vault.store.findSubjects(identity: lucas).isEmpty)
+        let id = try #require(try vault.store.findSubjects(identity: emilie).first)
+        let kept = try vault.store.showSubject(try vault.store.consolePrincipal(), id: id, purpose: "contrôle de la purge")
+        #expect(kept.records.map(\.kind).sorted() == ["absence", "incident"])
+        #expect(kept.records.first { $0.kind == "incident" }?.fields["date"] == "2026-05-01")
+
+        // One entry per subject touched, under its pseudonym, naming no one.
+        let entries = try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.seq > before && $0.action == "purge" }
+        #expect(entries.count == 2)
+        #expect(entries.allSatisfy { $0.subject.count == 32 && $0.role == "coordinateur" })
+        #expect(entries.contains { $0.detail.contains("file destroyed") })
+        #expect(entries.contains { $0.detail.contains("1 records destroyed (incident 1)") && $0.labels == ["ordre_public"] })
+        for entry in entries {
+            for value in ["Dupont", "Emilie", "Martin", "Lucas", "2012-03-01", "2001-01-10", "2025-10-08"] {
+                #expect(!entry.detail.contains(value))
+            }
+        }
+        #expect(try vault.store.verify().failures.isEmpty)
+        #expect(try vault.store.verifyAudit().ok)
+
+        // Nothing more is due the same day; later, the absence goes at the end of the school year of her 16th birthday.
+        let again = try vault.store.purge(asOf: day)
+        #expect(again.subjectsErased == 0 && again.recordsDestroyed == 0)
+        #expect(try vault.store.purge(asOf: try #require(Day(iso: "2028-08-31"))).recordsDestroyed == 1)
+        #expect(try vault.store.purge(asOf: try #require(Day(iso: "2028-09-01"))).recordsDestroyed == 1)
+        #expect(try vault.store.status().records == 0)
+    }
+
+    @Test func aTamperedRecordStopsThePurgeNamingItAndDestroysNothingOfItsChunk() throws {
+        let vault = try vault()
+        let id = try #require(try vault.store.findSubjects(identity: emilie).first)
+        let tampered = try DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db -> [String] in
+            try db.execute(sql: "UPDATE records SET sealed = CAST(sealed AS BLOB) || x'00' WHERE kind = 'incident' AND subject_id = ?",
+                           arguments: [id])
+            return try String.fetchAll(db, sql: "SELECT id FROM records WHERE kind = 'incident' AND subject_id = ?", arguments: [id])
+        }
+        let day = try #require(Day(iso: "2026-12-01"))
+        let error = try #require(throws: VaultError.self) { try vault.store.purge(asOf: day) }
+        #expect(error.code == .integrity)
+        #expect(tampered.contains { error.message.contains("record \($0)") })
+        #expect(try vault.store.status().records == 5)
+        #expect(try vault.store.status().subjects == 2)
+    }
+}
