@@ -166,9 +166,13 @@ import VigieHTTP
             try await client.execute(uri: "/v1/alerts?status=maybe", method: .get, headers: bearer(fixture.school)) {
                 #expect($0.status == .badRequest)
             }
-            // A role the alert is not addressed to cannot move it.
+            // A role the alert is not addressed to cannot move it; it is told "not found", the log keeps the reason.
+            let logged = try fixture.store.auditSize()
             try await client.execute(uri: "/v1/alerts/\(id)/ack", method: .post, headers: bearer(fixture.police),
                                      body: ByteBuffer(string: "{}")) { #expect($0.status == .notFound) }
+            let refusal = try fixture.store.auditLog(try fixture.store.consolePrincipal()).filter { $0.seq > logged }
+            #expect(refusal.map(\.action) == ["alert_transition"])
+            #expect(refusal.first?.decision == "not permitted" && refusal.first?.role == "police_municipale")
             try await client.execute(uri: "/v1/alerts/\(id)/ack", method: .post, headers: bearer(fixture.school),
                                      body: ByteBuffer(string: #"{"comment": "CPE informé"}"#)) { #expect($0.status == .ok) }
             // The move is logged as the school's token, not as the console.
@@ -242,9 +246,14 @@ import VigieHTTP
             let imported = try #require(try fixture.store.auditLog(try fixture.store.consolePrincipal()).last { $0.action == "import" })
             #expect(imported.role == "education_nationale")
             #expect(imported.actor.hasPrefix("token:"))
+            let logged = try fixture.store.auditSize()
             try await client.execute(uri: "/v1/records", method: .post, headers: bearer(fixture.bailleur), body: ByteBuffer(string: good)) { response in
                 #expect(response.status == .forbidden)
             }
+            // The refused contribution is logged as the bailleur's.
+            let refusal = try fixture.store.auditLog(try fixture.store.consolePrincipal()).filter { $0.seq > logged }
+            #expect(refusal.map(\.action) == ["import"])
+            #expect(refusal.first?.decision == "forbidden" && refusal.first?.role == "bailleur")
             try await client.execute(uri: "/v1/records", method: .post, headers: bearer(fixture.school),
                                      body: ByteBuffer(string: #"{"records": []}"#)) { #expect($0.status == .badRequest) }
         }
@@ -271,7 +280,20 @@ import VigieHTTP
             }
             try await client.execute(uri: "/v1/audit/proof", method: .get, headers: bearer(fixture.auditor)) { #expect($0.status == .badRequest) }
             for uri in ["/v1/audit/entries", "/v1/audit/checkpoint", "/v1/audit/proof?entry=1"] {
+                let logged = try fixture.store.auditSize()
                 try await client.execute(uri: uri, method: .get, headers: bearer(fixture.school)) { #expect($0.status == .forbidden) }
+                // Each refusal is logged as the school's.
+                let refusal = try fixture.store.auditLog(try fixture.store.consolePrincipal()).filter { $0.seq > logged }
+                #expect(refusal.map(\.decision) == ["forbidden"], "\(uri)")
+                #expect(refusal.first?.role == "education_nationale")
+            }
+            // Numbers that are not numbers of entries are refused, not read as 1 or as the whole log.
+            for uri in ["/v1/audit/entries?since=abc", "/v1/audit/entries?since=0", "/v1/audit/proof?entry=2&size=abc",
+                        "/v1/audit/proof?entry=-1", "/v1/audit/proof?from=1&to=x"] {
+                try await client.execute(uri: uri, method: .get, headers: bearer(fixture.auditor)) { response in
+                    #expect(response.status == .badRequest, "\(uri)")
+                    #expect(errorCode(response.body) == "bad_request")
+                }
             }
         }
     }

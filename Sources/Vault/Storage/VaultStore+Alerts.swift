@@ -210,7 +210,8 @@ extension VaultStore {
     ///   - id: the alert.
     ///   - status: `.acknowledged` or `.closed`.
     ///   - actor: who acts (token id and role, or the console user).
-    ///   - principal: the partner acting through the API, whom the audit entry names (the console when `nil`).
+    ///   - principal: the partner acting through the API, whom the audit entry names (the console when `nil`); it may
+    ///     move only an alert addressed to it in its groups. A refusal is logged, and thrown as "not found".
     ///   - outcome: required to close.
     ///   - comment: at most `maxCommentLength` characters.
     public func transition(alert id: String, to status: AlertStatus, actor: String, by principal: Principal? = nil,
@@ -223,13 +224,34 @@ extension VaultStore {
             throw VaultError(.invalidInput, "closing an alert needs --outcome (\(AlertOutcome.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         let subjectID: String? = try read { db in try String.fetchOne(db, sql: "SELECT subject_id FROM alerts WHERE id = ?", arguments: [id]) }
+        do {
+            try moveAlert(id, to: status, actor: actor, by: principal, subjectID: subjectID, outcome: outcome, comment: comment)
+        } catch where error.code == .notPermitted {
+            // Logged with its reason; the partner is told only that there is no such alert for it.
+            _ = auditedDenial(principal, .alertTransition, error: error, subjectID: subjectID)
+            throw VaultError(.notFound, "alert \(id): not found")
+        }
+    }
+
+    /// The transition's audited write: the policy decides on the alert's audience and group (a partner's token may
+    /// move only an alert addressed to it, in its groups), then the resolution is sealed again.
+    private func moveAlert(_ id: String, to status: AlertStatus, actor: String, by principal: Principal?, subjectID: String?,
+                           outcome: AlertOutcome?, comment: String?) throws(VaultError)
+    {
         try audited({ _ in
             var event = AuditEvent(principal, .alertTransition, subjectID: subjectID)
             event.detail = "alert \(id) → \(status.rawValue) by \(actor)"
             return event
         }) { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT subject_id, status, resolution FROM alerts WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT subject_id, status, resolution, audience, group_name FROM alerts WHERE id = ?
+                """, arguments: [id]) else {
                 throw VaultError(.notFound, "alert \(id): not found")
+            }
+            if let principal {
+                let decision = AccessPolicy(ruleSet: try checkedRuleSet(db).1).alert(
+                    principal, audience: (row["audience"] as String).split(separator: ",").map(String.init), group: row["group_name"])
+                guard decision.isPermitted else { throw VaultError(.notPermitted, decision.description) }
             }
             let current = AlertStatus(rawValue: row["status"]) ?? .open
             let allowed = (current == .open && status != .open) || (current == .acknowledged && status == .closed)

@@ -77,13 +77,19 @@ extension VaultStore {
         return result
     }
 
-    /// The audit log for an auditor (a token whose role `audits`) or the console; the read is logged itself.
-    public func auditLog(_ principal: Principal, since: Int = 1) throws(VaultError) -> [AuditEntry] {
+    /// Refuses, and logs the refusal, unless the principal is the console or a token whose role `audits`: the
+    /// audit log, its checkpoints and proofs are the auditors'.
+    public func requireAuditor(_ principal: Principal) throws(VaultError) {
         let (_, ruleSet) = try checkedRuleSet()
         if !principal.isConsole && ruleSet.roles[principal.role]?.audits != true {
             throw auditedDenial(principal, .auditRead, error: VaultError(
                 .forbidden, "forbidden: role '\(principal.role)' does not audit (policy: audits)"))
         }
+    }
+
+    /// The audit log for an auditor (a token whose role `audits`) or the console; the read is logged itself.
+    public func auditLog(_ principal: Principal, since: Int = 1) throws(VaultError) -> [AuditEntry] {
+        try requireAuditor(principal)
         return try audited({ (entries: [AuditEntry]) in
             var event = AuditEvent(principal, .auditRead)
             event.detail = "\(entries.count) entries from \(since)"

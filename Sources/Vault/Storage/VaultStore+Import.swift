@@ -63,7 +63,8 @@ extension VaultStore {
             throw VaultError(.invalidInput, "unknown role '\(source)'")
         }
         guard role.contributes.contains(kind) else {
-            throw VaultError(.forbidden, "forbidden: role '\(source)' does not contribute kind '\(kind)' (policy)")
+            throw auditedDenial(actor, .imported, error: VaultError(
+                .forbidden, "forbidden: role '\(source)' does not contribute kind '\(kind)' (policy)"))
         }
         let batches = RowBatches()
         let subjectShape = ruleSet.subject

@@ -20,7 +20,7 @@ struct AuditController {
     func addRoutes(to router: Router<VaultRequestContext>) {
         router.get("/v1/audit/entries") { request, context -> JSONBody<[String: [AuditEntry]]> in
             let principal = try context.requirePrincipal()
-            let since = request.uri.queryParameters["since"].flatMap { Int(String($0)) } ?? 1
+            let since = try Self.count(request.uri.queryParameters, "since") ?? 1
             do {
                 return JSONBody(["entries": try store.auditLog(principal, since: since)])
             } catch {
@@ -40,15 +40,16 @@ struct AuditController {
         router.get("/v1/audit/proof") { request, context -> JSONBody<Proof> in
             try requireAuditor(context)
             let query = request.uri.queryParameters
-            func int(_ name: String) -> Int? { query[Substring(name)].flatMap { Int(String($0)) } }
+            func int(_ name: String) throws -> Int? { try Self.count(query, name) }
             func b64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
+            let (entry, size, from, to) = (try int("entry"), try int("size"), try int("from"), try int("to"))
             do {
-                if let entry = int("entry") {
-                    let proof = try store.auditInclusionProof(entry: entry, size: int("size"))
+                if let entry {
+                    let proof = try store.auditInclusionProof(entry: entry, size: size)
                     return JSONBody(Proof(leaf_index: proof.leafIndex, tree_size: proof.treeSize, leaf_hash: b64(proof.leafHash),
                                           root: b64(proof.root), size1: nil, size2: nil, proof: proof.proof.map(b64)))
                 }
-                guard let from = int("from"), let to = int("to") else {
+                guard let from, let to else {
                     throw APIError(.badRequest, code: "bad_request", "give entry (and size), or from and to")
                 }
                 let proof = try store.auditConsistencyProof(from: from, to: to)
@@ -60,10 +61,22 @@ struct AuditController {
         }
     }
 
+    /// The vault decides, and logs a refusal.
     private func requireAuditor(_ context: VaultRequestContext) throws {
         let principal = try context.requirePrincipal()
-        guard let (_, ruleSet) = try? store.checkedRuleSet(), ruleSet.roles[principal.role]?.audits == true else {
-            throw APIError(.forbidden, code: "forbidden", "forbidden: role '\(principal.role)' does not audit (policy: audits)")
+        do {
+            try store.requireAuditor(principal)
+        } catch {
+            throw APIError(error)
         }
+    }
+
+    /// A query parameter that must be a whole number of at least 1 when given.
+    private static func count(_ query: some Collection<(key: Substring, value: Substring)>, _ name: String) throws -> Int? {
+        guard let text = query.first(where: { $0.key == name })?.value else { return nil }
+        guard let value = Int(text), value >= 1 else {
+            throw APIError(.badRequest, code: "bad_request", "\(name) must be a whole number of at least 1")
+        }
+        return value
     }
 }
