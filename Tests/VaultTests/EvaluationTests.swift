@@ -214,6 +214,11 @@ import Vault
             return ids.contains { error.message.contains("record \($0) ") } && error.message.contains("integrity failure")
         }
         #expect(try vault.store.alerts(rule: "ABS-4DJ").isEmpty)
+        // The run is not logged (nothing of it was stored); the failure is, naming the record.
+        let entries = try vault.store.auditLog(try vault.store.consolePrincipal())
+        #expect(!entries.contains { $0.action == "evaluation" })
+        let failures = entries.filter { $0.action == "integrity_check" && $0.decision == "failed" }
+        #expect(failures.contains { entry in ids.contains { id in entry.reasons.contains { $0.contains("record \(id)") } } })
     }
 
     /// A subject whose sealed identity or wrapped key was altered stops the evaluation that opens it, naming the
@@ -236,8 +241,8 @@ import Vault
         #expect(try vault.store.status().alerts == 0)
     }
 
-    /// An alert whose sealed detail or subject key was altered stops a listing, naming the alert or subject, and the
-    /// listing is not logged as served.
+    /// An alert whose sealed detail or subject key was altered stops a listing, naming the alert or subject; the
+    /// listing is not logged as served, the failure is (DESIGN.md §3).
     @Test(arguments: ["detail", "wrapped key"])
     func aTamperedAlertStopsTheListing(part: String) async throws {
         let vault = try TemporaryVault()
@@ -256,7 +261,10 @@ import Vault
         let error = #expect(throws: VaultError.self) { try vault.store.alerts(for: try vault.store.consolePrincipal()) }
         #expect(error?.code == .integrity)
         #expect(error?.message.contains(part == "detail" ? "alert \(alert.id)" : "subject \(alert.subject)") == true)
-        #expect(try vault.store.status().auditEntries == before)
+        let logged = try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.seq > before }
+        #expect(logged.first?.action == "integrity_check" && logged.first?.decision == "failed")
+        #expect(logged.first?.reasons == [error?.message ?? "-"])
+        #expect(!logged.contains { $0.action == "alerts_read" })
     }
 
     /// A run that fails in its second chunk keeps what its first chunk committed (its alerts, its audit entry, the

@@ -198,7 +198,8 @@ extension VaultStore {
                                 result = try evaluator.evaluate(subject: input.subject, source: input.records,
                                                                 history: input.history, asOf: asOf, only: input.rules)
                             } catch {
-                                throw VaultError(error)
+                                // A record opened by the evaluator, after the read that loaded it.
+                                throw self.loggedIfIntegrity(VaultError(error))
                             }
                             outcomes.append(SubjectOutcome(subjectID: input.subject.id, key: input.key, result: result))
                         }

@@ -187,8 +187,26 @@ public final class VaultStore: Sendable {
         }
     }
 
-    func write<T>(_ body: (Database) throws -> T) throws(VaultError) -> T { try Self.write(writer, body) }
-    func read<T>(_ body: (Database) throws -> T) throws(VaultError) -> T { try Self.read(writer, body) }
+    func write<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
+        do { return try Self.write(writer, body) } catch { throw loggedIfIntegrity(error) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
+        do { return try Self.read(writer, body) } catch { throw loggedIfIntegrity(error) }
+    }
+
+    /// A failed decryption is never silent (DESIGN.md §3): the operation it stopped is rolled back, its own audit
+    /// entry with it, so the failure is logged in a transaction of its own (`integrity_check`, failed, naming the
+    /// item by its random identifier) before it is thrown. If even that cannot be written, the error still is.
+    func loggedIfIntegrity(_ error: VaultError) -> VaultError {
+        guard error.code == .integrity else { return error }
+        var event = AuditEvent(nil, .integrityCheck)
+        event.decision = "failed"
+        event.reasons = [error.message]
+        event.detail = "an operation stopped on a sealed item that does not authenticate"
+        _ = try? Self.write(writer) { db in try appendAudit(db, event) }
+        return error
+    }
 }
 
 /// The Argon2id cost of a passphrase vault. `moderate` (libsodium's MODERATE) unless a test needs speed.
