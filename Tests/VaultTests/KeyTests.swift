@@ -34,6 +34,27 @@ import Vault
         }
     }
 
+    /// A process that opened the vault before another one rotated its key (a running `serve`) stops at its next
+    /// transaction instead of reading or writing under the old key; it works again once opened with the new key.
+    @Test func aProcessStillOnTheOldKeyIsStoppedAfterARotation() throws {
+        let vault = try TemporaryVault()
+        _ = try vault.store.importFile(try vault.file("a.csv", rows), kind: "absence", source: "education_nationale")
+        let running = try VaultStore.open(directory: vault.directory, key: .keyFile(vault.keyFile), environment: [:])
+        #expect(try running.status().records == 1)
+        let newKey = vault.root.appendingPathComponent("new.key").path
+        _ = try vault.store.rotateKey(to: .keyFile(newKey), environment: [:])
+        let stale = try #require(throws: VaultError.self) {
+            try running.importFile(try vault.file("b.csv", absenceHeader + "Martin,Lucas,2011-02-02,,2025-10-07,matin,false,\n"),
+                                   kind: "absence", source: "education_nationale")
+        }
+        #expect(stale.code == .wrongKey)
+        #expect(stale.message.contains("rotated"))
+        #expect(throws: VaultError.self) { try running.status() }
+        let reopened = try VaultStore.open(directory: vault.directory, key: .keyFile(newKey), environment: [:])
+        #expect(try reopened.status().records == 1)
+        #expect(try reopened.verify().failures.isEmpty)
+    }
+
     @Test func anotherKeyFileDoesNotOpenTheVault() throws {
         let vault = try TemporaryVault()
         let other = try TemporaryVault()

@@ -23,12 +23,16 @@ public final class VaultStore: Sendable {
     /// Tokens whose signature verified, with their claims and validity window (`verifiedClaims`).
     let verifiedTokens = Mutex<[String: VerifiedToken]>([:])
 
-    private init(vaultID: String, directory: String, writer: DatabasePool, keys: VaultKeys, indexBits: Int) {
+    /// The key check value of the root key this process holds (`vault_meta.key_check` when it opened the vault).
+    let keyCheck: [UInt8]
+
+    private init(vaultID: String, directory: String, writer: DatabasePool, keys: VaultKeys, indexBits: Int, keyCheck: [UInt8]) {
         self.vaultID = vaultID
         self.directory = directory
         self.writer = writer
         self.keys = keys
         self.indexBits = indexBits
+        self.keyCheck = keyCheck
     }
 
     static func databasePath(_ directory: String) -> String { directory + "/vault.sqlite" }
@@ -114,7 +118,8 @@ public final class VaultStore: Sendable {
                 try db.execute(sql: "INSERT INTO vault_meta (name, value) VALUES (?, ?)", arguments: [name, Data(value)])
             }
         }
-        let store = VaultStore(vaultID: vaultID, directory: directory, writer: pool, keys: keys, indexBits: bits)
+        let store = VaultStore(vaultID: vaultID, directory: directory, writer: pool, keys: keys, indexBits: bits,
+                               keyCheck: meta["key_check"] ?? [])
         try store.audited({ _ in
             var event = AuditEvent(nil, .vaultCreated)
             event.detail = "key source \(String(decoding: meta["key_source"] ?? [], as: UTF8.self)), population \(population)"
@@ -162,7 +167,7 @@ public final class VaultStore: Sendable {
         let expected = try crypto { () throws(CryptoError) in try keys.checkValue(vaultID: vaultID) }
         let matches = expected.withUnsafeBytes { a in check.withUnsafeBytes { b in Sodium.constantTimeEqual(a, b) } }
         guard matches else { throw VaultError(.wrongKey, "the key does not open this vault") }
-        return VaultStore(vaultID: vaultID, directory: directory, writer: pool, keys: keys, indexBits: bits)
+        return VaultStore(vaultID: vaultID, directory: directory, writer: pool, keys: keys, indexBits: bits, keyCheck: expected)
     }
 
     // MARK: Transactions
@@ -188,11 +193,38 @@ public final class VaultStore: Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
-        do { return try Self.write(writer, body) } catch { throw loggedIfIntegrity(error) }
+        do {
+            return try Self.write(writer) { db in
+                try requireCurrentKey(db)
+                return try body(db)
+            }
+        } catch {
+            throw loggedIfIntegrity(error)
+        }
     }
 
     func read<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
-        do { return try Self.read(writer, body) } catch { throw loggedIfIntegrity(error) }
+        do {
+            return try Self.read(writer) { db in
+                try requireCurrentKey(db)
+                return try body(db)
+            }
+        } catch {
+            throw loggedIfIntegrity(error)
+        }
+    }
+
+    /// Refuses to go on once another process rotated the root key: this one would read with keys that no longer
+    /// open the subjects' data keys, and write data keys, tokens and blind indexes under the old key, unreadable
+    /// under the new one. One indexed read of `vault_meta` per transaction.
+    private func requireCurrentKey(_ db: Database) throws {
+        let stored = try Data.fetchOne(db.cachedStatement(sql: "SELECT value FROM vault_meta WHERE name = 'key_check'")) ?? Data()
+        let current = stored.count == keyCheck.count
+            && stored.withUnsafeBytes { a in keyCheck.withUnsafeBytes { b in Sodium.constantTimeEqual(a, b) } }
+        guard current else {
+            throw VaultError(.wrongKey, "the vault's root key was rotated after this process opened the vault: "
+                + "start it again with the new key")
+        }
     }
 
     /// A failed decryption is never silent (DESIGN.md §3): the operation it stopped is rolled back, its own audit
