@@ -192,26 +192,19 @@ public final class VaultStore: Sendable {
         }
     }
 
+    /// A write transaction of this process: refused once the key was rotated elsewhere, its integrity failures logged.
     func write<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
-        do {
-            return try Self.write(writer) { db in
-                try requireCurrentKey(db)
-                return try body(db)
-            }
-        } catch {
-            throw loggedIfIntegrity(error)
-        }
+        do { return try Self.write(writer) { db in try underCurrentKey(db, body) } } catch { throw loggedIfIntegrity(error) }
     }
 
+    /// A read transaction of this process, as `write`.
     func read<T>(_ body: (Database) throws -> T) throws(VaultError) -> T {
-        do {
-            return try Self.read(writer) { db in
-                try requireCurrentKey(db)
-                return try body(db)
-            }
-        } catch {
-            throw loggedIfIntegrity(error)
-        }
+        do { return try Self.read(writer) { db in try underCurrentKey(db, body) } } catch { throw loggedIfIntegrity(error) }
+    }
+
+    private func underCurrentKey<T>(_ db: Database, _ body: (Database) throws -> T) throws -> T {
+        try requireCurrentKey(db)
+        return try body(db)
     }
 
     /// Refuses to go on once another process rotated the root key: this one would read with keys that no longer
