@@ -10,12 +10,13 @@ public enum VigieAPI {
         Bundle.module.url(forResource: "openapi", withExtension: "json").flatMap { try? Data(contentsOf: $0) } ?? Data()
     }
 
-    /// The router with every route and middleware.
-    public static func router(store: VaultStore,
-                              limiter: RateLimiter = RateLimiter(limit: 50)) -> Router<VaultRequestContext> {
+    /// The router with every route and middleware: `limiter` bounds each token's requests, `refusals` the refused
+    /// tokens the whole server logs each second.
+    public static func router(store: VaultStore, limiter: RateLimiter = RateLimiter(limit: 50),
+                              refusals: RateLimiter = RateLimiter(limit: 20)) -> Router<VaultRequestContext> {
         let router = Router(context: VaultRequestContext.self)
         router.add(middleware: AccessLogMiddleware())
-        router.add(middleware: TokenAuthMiddleware(store: store))
+        router.add(middleware: TokenAuthMiddleware(store: store, refusals: refusals))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
         router.get("/healthz") { _, _ -> JSONBody<[String: String]> in JSONBody(["status": "ok"]) }
         router.get("/openapi.json") { _, _ -> Response in

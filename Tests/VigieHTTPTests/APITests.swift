@@ -45,8 +45,9 @@ import VigieHTTP
         deinit { try? FileManager.default.removeItem(at: root) }
     }
 
-    private func app(_ fixture: Fixture, limiter: RateLimiter = RateLimiter(limit: 1_000_000)) -> some ApplicationProtocol {
-        Application(router: VigieAPI.router(store: fixture.store, limiter: limiter))
+    private func app(_ fixture: Fixture, limiter: RateLimiter = RateLimiter(limit: 1_000_000),
+                     refusals: RateLimiter = RateLimiter(limit: 1_000_000)) -> some ApplicationProtocol {
+        Application(router: VigieAPI.router(store: fixture.store, limiter: limiter, refusals: refusals))
     }
 
     private func bearer(_ token: String) -> HTTPFields {
@@ -122,6 +123,25 @@ import VigieHTTP
             }
             // The server survived all of it.
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    /// Forged tokens in a loop: each is refused, but only so many a second are logged; the rest get 429 and leave
+    /// the log as it was. A partner's valid token still gets through.
+    @Test func aFloodOfForgedTokensGrowsTheLogByItsBudgetOnly() async throws {
+        let fixture = try await Fixture()
+        let clock = TestClock(seconds: 1_000)
+        let before = try fixture.store.auditSize()
+        try await app(fixture, refusals: RateLimiter(limit: 4, seconds: 60, clock: { clock.seconds })).test(.router) { client in
+            var statuses: [HTTPResponse.Status] = []
+            for index in 0..<12 {
+                statuses.append(try await client.execute(uri: "/v1/alerts", method: .get,
+                                                         headers: bearer("v4.public.forged\(index)")) { $0.status })
+            }
+            #expect(statuses.prefix(4).allSatisfy { $0 == .unauthorized })
+            #expect(statuses.dropFirst(4).allSatisfy { $0 == .tooManyRequests })
+            #expect(try fixture.store.auditSize() == before + 4)
+            try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.school)) { #expect($0.status == .ok) }
         }
     }
 

@@ -69,20 +69,26 @@ extension VaultStore {
     /// Verifies a token: header, signature (with this vault's id as implicit assertion), time window, revocation,
     /// and that its role and groups still exist in the loaded policy.
     ///
+    /// - Parameter logRefusal: log a refusal (the default); a server that bounds how many refusals it logs
+    ///   passes `false` and calls `logRefusedToken` itself.
     /// - Throws: `VaultError.invalidToken` with a reason that names no data.
-    public func verifyToken(_ token: String, now: Date = Date()) throws(VaultError) -> Principal {
+    public func verifyToken(_ token: String, now: Date = Date(), logRefusal: Bool = true) throws(VaultError) -> Principal {
         do {
             return try checkToken(token, now: now)
         } catch {
-            // Every refused token is logged: the log names neither the token nor its holder.
-            var denial = AuditEvent(nil, .denial)
-            denial.actor = "unauthenticated"
-            denial.role = ""
-            denial.decision = "refused"
-            denial.reasons = [error.message]
-            try? write { db in try appendAudit(db, denial) }
+            if logRefusal { logRefusedToken(error) }
             throw error
         }
+    }
+
+    /// Logs a refused token: the entry names neither the token nor its holder.
+    public func logRefusedToken(_ error: VaultError) {
+        var denial = AuditEvent(nil, .denial)
+        denial.actor = "unauthenticated"
+        denial.role = ""
+        denial.decision = "refused"
+        denial.reasons = [error.message]
+        try? write { db in try appendAudit(db, denial) }
     }
 
     private func checkToken(_ token: String, now: Date) throws(VaultError) -> Principal {

@@ -4,10 +4,14 @@ import Logging
 import Vault
 
 /// Verifies the bearer role token of every request but the open routes, and puts the principal in the context.
+/// Each refused token is logged, up to `refusals` a second for the whole server: beyond that the request is
+/// answered 429 and not logged, so that a client sending forged tokens in a loop cannot grow the audit log
+/// without bound, nor hold its write lock against partners' requests.
 struct TokenAuthMiddleware: RouterMiddleware {
     typealias Context = VaultRequestContext
 
     let store: VaultStore
+    let refusals: RateLimiter
     static let openPaths: Set<String> = ["/healthz", "/openapi.json"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
@@ -17,8 +21,12 @@ struct TokenAuthMiddleware: RouterMiddleware {
         }
         var context = context
         do {
-            context.principal = try store.verifyToken(String(header.dropFirst("Bearer ".count)))
+            context.principal = try store.verifyToken(String(header.dropFirst("Bearer ".count)), logRefusal: false)
         } catch {
+            guard await refusals.allow("refused tokens") else {
+                throw APIError(.tooManyRequests, code: "rate_limited", "too many refused tokens; slow down")
+            }
+            store.logRefusedToken(error)
             throw APIError(error)
         }
         return try await next(request, context)
