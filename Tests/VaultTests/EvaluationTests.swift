@@ -4,7 +4,7 @@ import RuleFiles
 import RulesEngine
 import Synthetic
 import Testing
-import Vault
+@testable import Vault
 
 @Suite struct EvaluationTests {
     private let asOf = Day(iso: "2026-03-20")!
@@ -98,6 +98,26 @@ import Vault
         #expect(!ids.isEmpty && times.count == ids.count)
         #expect(times == times.sorted())
         #expect(times.allSatisfy { (started...ended).contains($0) })
+    }
+
+    /// A record imported while a run evaluates (after the chunk was read, before it is written) keeps its
+    /// subject's touched mark: the next incremental run evaluates it.
+    @Test func anImportDuringARunKeepsItsSubjectForTheNextIncrementalRun() async throws {
+        let vault = try TemporaryVault()
+        _ = try vault.store.importFile(try vault.file("a.csv", absenceHeader + "Dupont,Emilie,2012-03-01,Collège X,2026-03-02,matin,false,\n"
+            + "Martin,Lucas,2011-02-02,Collège X,2026-03-02,matin,false,\n"), kind: "absence", source: "education_nationale")
+        let late = try vault.file("b.csv", absenceHeader + "Dupont,Emilie,2012-03-01,Collège X,2026-03-03,matin,false,\n")
+        var imported = false
+        let run = try await vault.store.evaluateRun(asOf: asOf, only: nil, changedOnly: true, progress: { _, _ in }) { () throws(VaultError) in
+            guard !imported else { return }
+            imported = true
+            _ = try vault.store.importFile(late, kind: "absence", source: "education_nationale")
+        }
+        #expect(imported && run.subjects == 2)
+        // Lucas's mark is gone with the run; Emilie's, set again by the late import, stays.
+        let next = try await vault.store.evaluate(asOf: asOf, changedOnly: true)
+        #expect(next.subjects == 1)
+        #expect(try await vault.store.evaluate(asOf: asOf, changedOnly: true).subjects == 0)
     }
 
     /// Warming up loads and evaluates a sample, and keeps nothing: no alert, no audit entry, every subject still

@@ -99,6 +99,8 @@ import Testing
         try Migrations.migrator.migrate(queue)
         try queue.write { db in
             #expect(try String.fetchAll(db, sql: "SELECT subject_id FROM touched_subjects ORDER BY subject_id") == ["s1", "s2"])
+            // v10: marks set before it carry version 0, below any evaluation's cutoff.
+            #expect(try Int.fetchAll(db, sql: "SELECT version FROM touched_subjects") == [0, 0])
             let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'touched_subjects'")
             #expect(sql?.contains("WITHOUT ROWID") == true)
             try db.execute(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES ('s1')")

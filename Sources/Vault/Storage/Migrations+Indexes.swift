@@ -1,7 +1,7 @@
 import GRDB
 
 extension Migrations {
-    /// v5 – v9: indexes and table layouts the benchmarks asked for. Finding whether an alert already has its
+    /// v5 – v10: indexes and table layouts the benchmarks asked for (v10 closes a race the reviews found). Finding whether an alert already has its
     /// reminder scanned every alert once per open alert (quadratic in the alerts table).
     static func registerIndexes(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v5-indexes") { db in
@@ -61,6 +61,13 @@ extension Migrations {
             try rebuild(db, "touched_subjects", columns: "subject_id") { t in
                 t.primaryKey("subject_id", .text).references("subjects", onDelete: .cascade)
             }
+        }
+        // An evaluation removes a chunk's subjects from the touched list after evaluating them; a record imported
+        // meanwhile (between the chunk's read and its write) would lose its mark with them and wait for the next
+        // full run. Each mark now carries the audit sequence number of the import that set it, and an evaluation
+        // removes only the marks set before it started (sequence numbers only grow: the log is append-only).
+        migrator.registerMigration("v10-touched-subjects-version") { db in
+            try db.alter(table: "touched_subjects") { t in t.add(column: "version", .integer).notNull().defaults(to: 0) }
         }
     }
 

@@ -69,6 +69,14 @@ extension VaultStore {
     public func evaluate(asOf: Day, only: Set<String>? = nil, changedOnly: Bool = false,
                          progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws(VaultError) -> EvaluationSummary
     {
+        try await evaluateRun(asOf: asOf, only: only, changedOnly: changedOnly, progress: progress)
+    }
+
+    /// `evaluate`, with `beforeWrite` run between each chunk's evaluation and its write (tests: an import landing
+    /// between the two).
+    func evaluateRun(asOf: Day, only: Set<String>?, changedOnly: Bool, progress: @Sendable (Int, Int) -> Void,
+                     beforeWrite: () throws(VaultError) -> Void = {}) async throws(VaultError) -> EvaluationSummary
+    {
         let (stored, ruleSet) = try checkedRuleSet()
         if let only, let unknown = only.first(where: { ruleSet.rule($0) == nil }) {
             throw VaultError(.invalidInput, "unknown rule '\(unknown)'")
@@ -76,9 +84,11 @@ extension VaultStore {
         let evaluator = Evaluator(ruleSet: ruleSet)
         let mode = changedOnly ? "changed" : "full"
         let startedAt = Int(Date().timeIntervalSince1970)
-        let ids: [String] = try read { db in
-            try String.fetchAll(db, sql: changedOnly
-                ? "SELECT subject_id FROM touched_subjects ORDER BY subject_id" : "SELECT id FROM subjects ORDER BY id")
+        // The subjects, and the last audit entry: marks set by imports after it (higher sequence numbers) stay.
+        let (ids, touchedBefore): ([String], Int) = try read { db in
+            (try String.fetchAll(db, sql: changedOnly
+                ? "SELECT subject_id FROM touched_subjects ORDER BY subject_id" : "SELECT id FROM subjects ORDER BY id"),
+             try auditEntryCount(db))
         }
         // A run with no subject still has one (empty) chunk: its transaction records and finishes the run.
         let chunks = ids.isEmpty ? [[]] : stride(from: 0, to: ids.count, by: Self.evaluationChunk).map {
@@ -93,6 +103,7 @@ extension VaultStore {
         // reminders: a run of one chunk (an incremental run, typically) is one transaction and one audit entry.
         for (index, chunk) in chunks.enumerated() {
             let outcomes = try await evaluateChunk(chunk, evaluator: evaluator, asOf: asOf, only: only)
+            try beforeWrite()
             let last = index == chunks.count - 1
             let written: ChunkWrite = try audited({ written in
                 var event = AuditEvent(nil, .evaluated)
@@ -105,8 +116,9 @@ extension VaultStore {
                 try store(outcomes, db, into: &written)
                 // Only an evaluation of every rule brings a subject up to date.
                 if only == nil, !chunk.isEmpty {
-                    try db.execute(sql: "DELETE FROM touched_subjects WHERE subject_id IN (SELECT value FROM json_each(?))",
-                                   arguments: [Self.jsonArray(chunk)])
+                    try db.execute(sql: """
+                        DELETE FROM touched_subjects WHERE subject_id IN (SELECT value FROM json_each(?)) AND version <= ?
+                        """, arguments: [Self.jsonArray(chunk), touchedBefore])
                 }
                 if last {
                     let raised = try raiseReminders(db, asOf: asOf)

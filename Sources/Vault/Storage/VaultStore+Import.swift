@@ -105,6 +105,8 @@ extension VaultStore {
             return event
         }) { db in
             let fingerprintKey = try fingerprintKey(db)
+            // This import's mark on the subjects it touches: its audit entry's sequence number (v10).
+            let touchVersion = try auditEntryCount(db) + 1
             // Subjects met in this file, by normalised identity: each is matched or created once.
             var opened: [[String]: OpenSubject] = [:]
             // Every subject opened so far, `opened` under its identity: a lookup need not decrypt them again.
@@ -157,8 +159,10 @@ extension VaultStore {
                 }
                 stored += 1
                 if touched.insert(subject.id).inserted {
-                    try db.cachedStatement(sql: "INSERT OR IGNORE INTO touched_subjects (subject_id) VALUES (?)")
-                        .execute(arguments: [subject.id])
+                    try db.cachedStatement(sql: """
+                        INSERT INTO touched_subjects (subject_id, version) VALUES (?, ?)
+                        ON CONFLICT (subject_id) DO UPDATE SET version = excluded.version
+                        """).execute(arguments: [subject.id, touchVersion])
                 }
             }
             var next = first
