@@ -55,7 +55,8 @@ import RulesEngine
         #expect(entries.contains { $0.detail.contains("file destroyed") })
         #expect(entries.contains { $0.detail.contains("1 records destroyed (incident 1)") && $0.labels == ["ordre_public"] })
         for entry in entries {
-            for value in ["Dupont", "Emilie", "Martin", "Lucas", "2012-03-01", "2001-01-10", "2025-10-08"] {
+            // Nor a deadline, which for `until age 25` is the 25th birthday.
+            for value in ["Dupont", "Emilie", "Martin", "Lucas", "2012-03-01", "2001-01-10", "2026-01-10", "2025-10-08", "2026-10-08"] {
                 #expect(!entry.detail.contains(value))
             }
         }

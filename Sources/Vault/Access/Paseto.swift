@@ -30,7 +30,8 @@ enum Paseto {
     /// Verifies a token and returns its payload and footer, or `nil` for a wrong header, a malformed encoding,
     /// or a signature that does not verify under `publicKey` with this implicit assertion.
     static func verify(_ token: String, publicKey: [UInt8], implicit: [UInt8] = []) -> (payload: [UInt8], footer: [UInt8])? {
-        guard token.hasPrefix(header) else { return nil }
+        // A trailing dot would give the same token a second accepted spelling (an empty footer).
+        guard token.hasPrefix(header), !token.hasSuffix(".") else { return nil }
         let parts = token.dropFirst(header.count).split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 1 || parts.count == 2, let body = Base64URL.decode(parts[0]), body.count > 64 || body.count == 64
         else { return nil }

@@ -225,7 +225,9 @@ extension VaultStore {
     {
         var plaintext = SealedFields.encode(fields)
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
-        let fingerprint = try Sodium.keyedHash(Array("\(subject.id)|\(kind)|".utf8) + plaintext, key: fingerprintKey, length: 32)
+        var fingerprinted = Array("\(subject.id)|\(kind)|".utf8) + plaintext
+        defer { fingerprinted.withUnsafeMutableBytes { Sodium.zero($0) } }
+        let fingerprint = try Sodium.keyedHash(fingerprinted, key: fingerprintKey, length: 32)
         let sealed = try Sodium.seal(
             plaintext, key: subject.key,
             associatedData: AssociatedData(vaultID: vaultID, subjectID: subject.id, itemID: id, kind: kind).bytes)

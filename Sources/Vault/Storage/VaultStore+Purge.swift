@@ -77,7 +77,8 @@ extension VaultStore {
             }
             let records = try destroySubject(db, id)
             var event = AuditEvent(nil, .purge, subjectID: id)
-            event.detail = "retention as of \(asOf): file destroyed (subject due \(due)), \(records) records"
+            // The deadline is not written: `until age 25` would give the birth date away.
+            event.detail = "retention as of \(asOf): file destroyed, \(records) records"
             try appendAudit(db, event)
             return (true, records)
         }
