@@ -163,6 +163,24 @@ import Testing
         #expect(again.reminders == 0)
     }
 
+    /// Two alerts of one subject overdue on the same day raise two reminders (they share one rule id and date).
+    @Test func twoOverdueAlertsOfOneSubjectRaiseTwoReminders() async throws {
+        let vault = try TemporaryVault()
+        // Ten unjustified half-days in October: ABS-4DJ and ABS-10DJ fire the same day, each with a follow-up.
+        let csv = absenceHeader + (6...15).map { "Dupont,Emilie,2012-03-01,,2025-10-\(String(format: "%02d", $0)),matin,false," }
+            .joined(separator: "\n") + "\n"
+        _ = try vault.store.importFile(try vault.file("a.csv", csv), kind: "absence", source: "education_nationale")
+        let rules: Set<String> = ["ABS-4DJ", "ABS-10DJ"]
+        _ = try await vault.store.evaluate(asOf: Day(iso: "2025-10-20")!, only: rules)
+        let alerts = try vault.store.alerts(rule: "ABS-4DJ") + vault.store.alerts(rule: "ABS-10DJ")
+        #expect(alerts.count == 2 && Set(alerts.map(\.subject)).count == 1)
+        let late = try await vault.store.evaluate(asOf: Day(iso: "2025-12-31")!, only: rules)
+        #expect(late.reminders == 2)
+        let reminders = try vault.store.alerts(rule: VaultStore.reminderRule)
+        #expect(Set(reminders.compactMap(\.parent)) == Set(alerts.map(\.id)))
+        #expect(try await vault.store.evaluate(asOf: Day(iso: "2026-01-02")!, only: rules).reminders == 0)
+    }
+
     @Test func lifecycleOpenAcknowledgedClosedWithSealedOutcome() async throws {
         let vault = try TemporaryVault()
         let csv = absenceHeader + (6...9).map { "Dupont,Emilie,2012-03-01,,2025-10-0\($0),matin,false," }.joined(separator: "\n") + "\n"

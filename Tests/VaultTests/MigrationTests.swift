@@ -113,6 +113,27 @@ import Testing
         }
     }
 
+    @Test func v11KeepsOneAlertPerSubjectRuleAndDateButOneReminderPerParent() throws {
+        let (queue, url) = try databaseAtV6()
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Migrations.migrator.migrate(queue)
+        try queue.write { db in
+            func insert(_ id: String, rule: String, parent: String?) throws -> Int {
+                try db.execute(sql: """
+                    INSERT OR IGNORE INTO alerts (id, subject_id, rule_id, severity, status, audience, group_name, raised_on, parent_id,
+                                                  created_at, detail)
+                    VALUES (?, 's2', ?, 'high', 'open', 'coordinateur', 'g', '2026-04-01', ?, 3, x'00')
+                    """, arguments: [id, rule, parent])
+                return db.changesCount
+            }
+            // A second alert of the same rule and date is ignored; reminders of two parents both go in, not twice one.
+            let stored = [try insert("a2", rule: "ABS-4DJ", parent: nil), try insert("a3", rule: "ABS-4DJ", parent: nil),
+                          try insert("r1", rule: "RELANCE-SUIVI", parent: "a1"), try insert("r2", rule: "RELANCE-SUIVI", parent: "a2"),
+                          try insert("r3", rule: "RELANCE-SUIVI", parent: "a2")]
+            #expect(stored == [1, 0, 1, 1, 0])
+        }
+    }
+
     @Test func v8FindsOverdueFollowUpsInARangeOfOneIndex() throws {
         let (queue, url) = try databaseAtV6()
         defer { try? FileManager.default.removeItem(at: url) }

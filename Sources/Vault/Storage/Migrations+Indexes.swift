@@ -1,7 +1,7 @@
 import GRDB
 
 extension Migrations {
-    /// v5 – v10: indexes and table layouts the benchmarks asked for (v10 closes a race the reviews found). Finding whether an alert already has its
+    /// v5 – v11: indexes and table layouts the benchmarks asked for (v10 and v11 mend what reviews found). Finding whether an alert already has its
     /// reminder scanned every alert once per open alert (quadratic in the alerts table).
     static func registerIndexes(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v5-indexes") { db in
@@ -68,6 +68,14 @@ extension Migrations {
         // removes only the marks set before it started (sequence numbers only grow: the log is append-only).
         migrator.registerMigration("v10-touched-subjects-version") { db in
             try db.alter(table: "touched_subjects") { t in t.add(column: "version", .integer).notNull().defaults(to: 0) }
+        }
+        // One alert per subject, rule and date; but reminders share one rule id, so two overdue alerts of a
+        // subject could only get one reminder a day, the other silently ignored. A reminder is one per parent too.
+        migrator.registerMigration("v11-one-reminder-per-alert") { db in
+            try db.drop(index: "alerts_once")
+            try db.execute(sql: """
+                CREATE UNIQUE INDEX alerts_once ON alerts (subject_id, rule_id, raised_on, COALESCE(parent_id, ''))
+                """)
         }
     }
 
