@@ -43,10 +43,15 @@ extension VaultStore {
                 }
                 leaves.append(leaf)
             }
+            // Every perfect subtree, hashed once from the leaves up (2 N hashes): each checkpoint's root is then a
+            // few lookups. Recomputing subtrees per checkpoint cost the square of the entries.
+            var levels = [leaves]
+            while let below = levels.last, below.count > 1 {
+                levels.append(try stride(from: 0, to: below.count - 1, by: 2).map { try MerkleTree.nodeHash(below[$0], below[$0 + 1]) })
+            }
             func perfect(_ level: Int, _ index: Int) throws -> [UInt8] {
-                let start = index << level
-                if level == 0 { return leaves[start] }
-                return try MerkleTree.nodeHash(try perfect(level - 1, 2 * index), try perfect(level - 1, 2 * index + 1))
+                guard level < levels.count, index < levels[level].count else { throw VaultError(.integrity, "audit tree node missing") }
+                return levels[level][index]
             }
             let publicKey = try auditKeys(db).publicKey
             var checked = 0
