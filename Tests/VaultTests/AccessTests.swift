@@ -106,6 +106,24 @@ import Vault
         // The console still reads everything.
         #expect(AccessPolicy(ruleSet: withoutRole).alert(.console(groups: []), audience: addressed.audience, group: "x").isPermitted)
     }
+
+    /// The audience stored with an alert is checked against the rule of that name today: a role its rule no
+    /// longer notifies, or an alert of a rule no longer declared, is not permitted; reminders keep their audience.
+    @Test func anAlertIsPermittedOnlyWhileItsRuleStillNotifiesTheRole() throws {
+        let policy = AccessPolicy(ruleSet: try #require(RuleSet.check(try TemporaryVault.referenceSources()).ruleSet))
+        let school = Principal(tokenID: "t", role: "education_nationale", groups: ["prevention_jeunesse"])
+        let group = "prevention_jeunesse"
+        // ABS-4DJ notifies the school today.
+        #expect(policy.alert(school, audience: ["education_nationale"], group: group, rule: "ABS-4DJ").isPermitted)
+        // An alert stored when SUIVI-INACTIF (now: referent, coordinateur) also notified the school.
+        let narrowed = policy.alert(school, audience: ["education_nationale", "referent"], group: group, rule: "SUIVI-INACTIF")
+        #expect(narrowed.description == "not permitted: rule 'SUIVI-INACTIF' no longer notifies role 'education_nationale'")
+        let dropped = policy.alert(school, audience: ["education_nationale"], group: group, rule: "ABS-ANCIENNE")
+        #expect(dropped.description == "not permitted: rule 'ABS-ANCIENNE' is no longer in the rule set")
+        let coordinator = Principal(tokenID: "c", role: "coordinateur", groups: [group])
+        #expect(policy.alert(coordinator, audience: ["coordinateur"], group: group, rule: VaultStore.reminderRule).isPermitted)
+        #expect(policy.alert(.console(groups: []), audience: [], group: group, rule: "ABS-ANCIENNE").isPermitted)
+    }
 }
 
 @Suite struct AccessVaultTests {

@@ -84,11 +84,11 @@ extension VaultStore {
     public func alerts(for principal: Principal, status: AlertStatus? = nil, rule: String? = nil) throws(VaultError) -> [StoredAlert] {
         try alerts(by: principal, status: status, rule: rule) { ruleSet in
             // `alerts(by:)` refuses a principal's listing without a policy before this runs; fail closed anyway.
-            guard let ruleSet else { return AlertFilter(role: nil) { _, _ in false } }
+            guard let ruleSet else { return AlertFilter(role: nil) { _, _, _ in false } }
             let policy = AccessPolicy(ruleSet: ruleSet)
             // SQL leaves out the alerts the policy says cannot be permitted, before the decision runs on the rest.
-            return AlertFilter(role: policy.requiredAudience(principal)) { audience, group in
-                policy.alert(principal, audience: audience, group: group).isPermitted
+            return AlertFilter(role: policy.requiredAudience(principal)) { audience, group, rule in
+                policy.alert(principal, audience: audience, group: group, rule: rule).isPermitted
             }
         }
     }
@@ -172,10 +172,10 @@ extension VaultStore {
         // The console opens every subject by `manages subjects`: its alerts are not looked at.
         var alerted = false
         if !principal.isConsole {
-            alerted = try Row.fetchAll(db, sql: "SELECT audience, group_name FROM alerts WHERE subject_id = ?", arguments: [id])
+            alerted = try Row.fetchAll(db, sql: "SELECT audience, group_name, rule_id FROM alerts WHERE subject_id = ?", arguments: [id])
                 .contains { row in
                     policy.alert(principal, audience: (row["audience"] as String).split(separator: ",").map(String.init),
-                                 group: row["group_name"]).isPermitted
+                                 group: row["group_name"], rule: row["rule_id"]).isPermitted
                 }
         }
         var open = false
@@ -217,8 +217,8 @@ extension VaultStore {
             records.append(.init(id: recordID, kind: kind,
                                  fields: opened.filter { labels.contains(shape.field(named: $0.key)?.label ?? shape.label) }))
         }
-        let alerts = try fetchAlerts(db, subjectID: id, known: [id: subject.key]) { audience, group in
-            policy.alert(principal, audience: audience, group: group).isPermitted
+        let alerts = try fetchAlerts(db, subjectID: id, known: [id: subject.key]) { audience, group, rule in
+            policy.alert(principal, audience: audience, group: group, rule: rule).isPermitted
         }
         return SubjectView(id: id, fields: fields, records: records, alerts: alerts, hiddenLabels: hidden.sorted(),
                            breakGlass: breakGlass, decision: decision)

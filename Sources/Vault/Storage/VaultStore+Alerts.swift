@@ -109,7 +109,7 @@ extension VaultStore {
     /// Lists alerts, newest first, optionally of one status, one rule, or addressed to one role. `allowed` decides
     /// on the plaintext audience and group before anything is decrypted.
     public func alerts(status: AlertStatus? = nil, rule: String? = nil, role: String? = nil,
-                       allowed: @escaping ([String], String) -> Bool = { _, _ in true }) throws(VaultError) -> [StoredAlert] {
+                       allowed: @escaping ([String], String, String) -> Bool = { _, _, _ in true }) throws(VaultError) -> [StoredAlert] {
         try alerts(by: nil, status: status, rule: rule) { _ in AlertFilter(role: role, allowed: allowed) }
     }
 
@@ -117,7 +117,8 @@ extension VaultStore {
     /// remaining alert's plaintext audience and group, before anything is decrypted.
     struct AlertFilter {
         let role: String?
-        let allowed: ([String], String) -> Bool
+        /// Audience, group and rule of an alert → may it be shown.
+        let allowed: ([String], String, String) -> Bool
     }
 
     /// Lists alerts and logs the read: no log entry, no alert served. `filter` is built from the rule set read in
@@ -141,7 +142,8 @@ extension VaultStore {
     /// The alerts matching the filters, decrypted; `allowed` decides on plaintext before decryption.
     /// `known`: data keys the caller already opened, by subject (not unwrapped again).
     func fetchAlerts(_ db: Database, status: AlertStatus? = nil, rule: String? = nil, role: String? = nil, subjectID: String? = nil,
-                     known: [String: SecretKey] = [:], allowed: ([String], String) -> Bool = { _, _ in true }) throws -> [StoredAlert] {
+                     known: [String: SecretKey] = [:],
+                     allowed: ([String], String, String) -> Bool = { _, _, _ in true }) throws -> [StoredAlert] {
         // Each alert comes with its subject's wrapped key, in the same query (one lookup per row in SQLite rather
         // than one statement per alert).
         var sql = "SELECT \(Self.alertColumns) FROM alerts a LEFT JOIN subject_keys k ON k.subject_id = a.subject_id WHERE 1 = 1"
@@ -158,7 +160,7 @@ extension VaultStore {
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
         while let row = try rows.next() {
             let audience = (row[AlertColumn.audience] as String).split(separator: ",").map(String.init)
-            guard allowed(audience, row[AlertColumn.group]) else { continue }
+            guard allowed(audience, row[AlertColumn.group], row[AlertColumn.rule]) else { continue }
             let key = try dataKey(row[AlertColumn.subject], wrapped: row[AlertColumn.wrappedKey], keys: &keys)
             alerts.append(try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience))
         }
@@ -244,13 +246,14 @@ extension VaultStore {
             return event
         }) { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT subject_id, status, resolution, audience, group_name FROM alerts WHERE id = ?
+                SELECT subject_id, status, resolution, audience, group_name, rule_id FROM alerts WHERE id = ?
                 """, arguments: [id]) else {
                 throw VaultError(.notFound, "alert \(id): not found")
             }
             if let principal {
                 let decision = AccessPolicy(ruleSet: try checkedRuleSet(db).1).alert(
-                    principal, audience: (row["audience"] as String).split(separator: ",").map(String.init), group: row["group_name"])
+                    principal, audience: (row["audience"] as String).split(separator: ",").map(String.init), group: row["group_name"],
+                    rule: row["rule_id"])
                 guard decision.isPermitted else { throw VaultError(.notPermitted, decision.description) }
             }
             let current = AlertStatus(rawValue: row["status"]) ?? .open
