@@ -120,6 +120,22 @@ import Testing
         #expect(try await vault.store.evaluate(asOf: asOf, changedOnly: true).subjects == 0)
     }
 
+    /// A rule that fails for a subject (here an overflowing sum) is reported, and the subject stays due for the
+    /// next incremental run instead of being marked evaluated.
+    @Test func aSubjectARuleFailedOnStaysDue() async throws {
+        let vault = try TemporaryVault()
+        // Two exclusions of Int.max days each, in the school year but not in the last 90 days: EXCL-REPETEE sums them.
+        let csv = "nom,prenom,naissance,date,type,avec_sursis,duree_jours\n"
+            + ["2025-10-01", "2025-10-02"].map { "Dupont,Emilie,2012-03-01,\($0),exclusion_temporaire_classe,false,\(Int.max)" }
+                .joined(separator: "\n") + "\n"
+        _ = try vault.store.importFile(try vault.file("s.csv", csv), kind: "sanction", source: "education_nationale")
+        let first = try await vault.store.evaluate(asOf: asOf, changedOnly: true)
+        #expect(first.errors.count == 1)
+        #expect(first.errors.first?.contains("overflow") == true)
+        let again = try await vault.store.evaluate(asOf: asOf, changedOnly: true)
+        #expect(again.subjects == 1)
+    }
+
     /// Warming up loads and evaluates a sample, and keeps nothing: no alert, no audit entry, every subject still
     /// due for the next incremental run.
     @Test func warmingUpWritesNothing() async throws {

@@ -52,6 +52,13 @@ import Testing
                                 "education_nationale", "--json", synth + "/" + (absences["path"] ?? ""))
         #expect(again.status == 0)
         #expect(again.stdout.contains("\"records_stored\" : 0"))
+        // With --evaluate, --json still prints one document: the files and the evaluation.
+        let evaluated = try CLI.run("import", "--vault", vault, "--key-file", key, "--kind", "absence", "--source",
+                                    "education_nationale", "--json", "--evaluate", "2026-03-20", synth + "/" + (absences["path"] ?? ""))
+        #expect(evaluated.status == 0, "\(evaluated.stderr)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
+        #expect(document["files"] is [String: Any])
+        #expect((document["evaluation"] as? [String: Any])?["mode"] as? String == "changed")
 
         // Retention: a dry run destroys nothing; a bad date is a usage error.
         let preview = try CLI.run("purge", "--vault", vault, "--key-file", key, "--as-of", "2040-01-01", "--dry-run", "--json")
@@ -97,6 +104,26 @@ import Testing
         #expect(badDate.stderr.contains("--evaluate must be a date YYYY-MM-DD"))
         let after = try CLI.run("status", "--vault", vault, "--key-file", key, "--json")
         #expect(after.stdout.contains("\"records\" : 0"))
+    }
+
+    /// A rule that fails for a subject makes `evaluate` exit 1 (§7), after printing what it did.
+    @Test func aFailedRuleEvaluationExitsOne() throws {
+        let dir = try workspace()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let vault = dir.appendingPathComponent("vault").path
+        let key = dir.appendingPathComponent("root.key").path
+        #expect(try CLI.run("init", "--vault", vault, "--key-file", key).status == 0)
+        #expect(try CLI.run("rules", "load", "--vault", vault, "--key-file", key).status == 0)
+        let csv = dir.appendingPathComponent("s.csv").path
+        try ("nom,prenom,naissance,date,type,avec_sursis,duree_jours\n"
+            + ["2025-10-01", "2025-10-02"].map { "Dupont,Emilie,2012-03-01,\($0),exclusion_temporaire_classe,false,\(Int.max)\n" }.joined())
+            .write(toFile: csv, atomically: true, encoding: .utf8)
+        #expect(try CLI.run("import", "--vault", vault, "--key-file", key, "--kind", "sanction", "--source",
+                            "education_nationale", csv).status == 0)
+        let run = try CLI.run("evaluate", "--vault", vault, "--key-file", key, "--as-of", "2026-03-20")
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("rule evaluations failed"))
+        #expect(!run.stderr.contains("Dupont"))
     }
 
     @Test func wrongKeyAndMissingOptions() throws {

@@ -114,11 +114,13 @@ extension VaultStore {
                 var written = ChunkWrite(run: try runID ?? Self.startRun(db, asOf: asOf, mode: mode, version: stored.version,
                                                                          at: startedAt))
                 try store(outcomes, db, into: &written)
-                // Only an evaluation of every rule brings a subject up to date.
-                if only == nil, !chunk.isEmpty {
+                // Only an evaluation of every rule brings a subject up to date; a subject a rule failed on stays due.
+                let failed = Set(outcomes.filter { !$0.result.errors.isEmpty }.map(\.subjectID))
+                let done = failed.isEmpty ? chunk : chunk.filter { !failed.contains($0) }
+                if only == nil, !done.isEmpty {
                     try db.execute(sql: """
                         DELETE FROM touched_subjects WHERE subject_id IN (SELECT value FROM json_each(?)) AND version <= ?
-                        """, arguments: [Self.jsonArray(chunk), touchedBefore])
+                        """, arguments: [Self.jsonArray(done), touchedBefore])
                 }
                 if last {
                     let raised = try raiseReminders(db, asOf: asOf)

@@ -14,7 +14,9 @@ struct EvaluateCommand: AsyncParsableCommand {
             same date completes it without duplicates. --changed evaluates only the subjects whose records changed \
             since they were last evaluated; when the date moves, run a full evaluation, since time alone can make \
             a rule fire (a birthday, a window). Open alerts whose follow-up date has passed raise a reminder \
-            (RELANCE-SUIVI) to the coordinator.
+            (RELANCE-SUIVI) to the coordinator. A rule that cannot be evaluated for a subject (an error in the \
+            rule's arithmetic, say) is reported on stderr and the command exits 1; that subject stays due for the \
+            next --changed run.
             """
     )
 
@@ -50,6 +52,10 @@ struct EvaluateCommand: AsyncParsableCommand {
             try Console.json(summary)
         } else {
             Self.print(summary)
+        }
+        // A rule that could not be evaluated for a subject is a failure to act on (§7); the subject stays due.
+        if !summary.errors.isEmpty {
+            throw Console.fail("\(summary.errors.count) rule evaluations failed; their subjects stay due for the next run")
         }
     }
 

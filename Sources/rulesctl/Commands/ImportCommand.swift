@@ -39,34 +39,50 @@ struct ImportCommand: AsyncParsableCommand {
         if let evaluate, Day(iso: evaluate) == nil { throw ValidationError("--evaluate must be a date YYYY-MM-DD") }
     }
 
+    /// The `--json` document: the files stored (each all or nothing), the one refused if any, the evaluation.
+    struct Result: Encodable {
+        struct Refused: Encodable {
+            let file: String
+            let error: VaultFailureJSON.Detail
+        }
+
+        var files: [String: ImportSummary] = [:]
+        var refused: Refused?
+        var evaluation: EvaluationSummary?
+    }
+
     func run() async throws {
         let store = try vault.open()
-        var summaries: [String: ImportSummary] = [:]
+        var result = Result()
         for file in files {
             do {
                 let summary = try store.importFile(file, kind: kind, source: source) { done, total in
                     if total >= 10_000 { Console.err("\(file): \(done)/\(total) rows") }
                 }
-                summaries[file] = summary
+                result.files[file] = summary
                 if !json {
                     Console.out("\(file): \(summary.rows) rows, \(summary.recordsStored) stored, "
                         + "\(summary.duplicates) already present, \(summary.subjectsCreated) new subjects")
                 }
             } catch {
-                if !json {
-                    // The multi-line FILE:LINE list goes to stderr; the last line is the one-line reason.
-                    throw Console.fail(error.message)
+                // The files before this one are stored; the JSON document says which, and which was refused.
+                if json {
+                    result.refused = .init(file: file, error: .init(code: error.code.rawValue, message: error.message))
+                    try Console.json(result)
                 }
-                throw Console.fail(error, json: json)
-            }
-        }
-        if json { try Console.json(["files": summaries]) }
-        if let evaluate, let day = Day(iso: evaluate) {
-            do {
-                EvaluateCommand.print(try await store.evaluate(asOf: day, changedOnly: true))
-            } catch {
+                // The multi-line FILE:LINE list goes to stderr; the last line is the one-line reason.
                 throw Console.fail(error.message)
             }
         }
+        if let evaluate, let day = Day(iso: evaluate) {
+            do {
+                let summary = try await store.evaluate(asOf: day, changedOnly: true)
+                if json { result.evaluation = summary } else { EvaluateCommand.print(summary) }
+            } catch {
+                if json { try Console.json(result) }
+                throw Console.fail(error.message)
+            }
+        }
+        if json { try Console.json(result) }
     }
 }
