@@ -9,6 +9,16 @@ import Testing
         return url
     }
 
+    /// A new vault in a new workspace, the reference rules loaded: (workspace, vault, key file).
+    private func loadedVault() throws -> (URL, String, String) {
+        let dir = try workspace()
+        let vault = dir.appendingPathComponent("vault").path
+        let key = dir.appendingPathComponent("root.key").path
+        #expect(try CLI.run("init", "--vault", vault, "--key-file", key).status == 0)
+        #expect(try CLI.run("rules", "load", "--vault", vault, "--key-file", key).status == 0)
+        return (dir, vault, key)
+    }
+
     @Test func initLoadSynthImportStatusVerifyErase() throws {
         let dir = try workspace()
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -75,12 +85,8 @@ import Testing
     }
 
     @Test func corruptedCSVIsRejectedWholeNamingFileAndLine() throws {
-        let dir = try workspace()
+        let (dir, vault, key) = try loadedVault()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let vault = dir.appendingPathComponent("vault").path
-        let key = dir.appendingPathComponent("root.key").path
-        #expect(try CLI.run("init", "--vault", vault, "--key-file", key).status == 0)
-        #expect(try CLI.run("rules", "load", "--vault", vault, "--key-file", key).status == 0)
         let csv = dir.appendingPathComponent("absences.csv").path
         try """
             nom,prenom,naissance,date,demi_journee,justifiee
@@ -108,12 +114,8 @@ import Testing
 
     /// A rule that fails for a subject makes `evaluate` exit 1 (§7), after printing what it did.
     @Test func aFailedRuleEvaluationExitsOne() throws {
-        let dir = try workspace()
+        let (dir, vault, key) = try loadedVault()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let vault = dir.appendingPathComponent("vault").path
-        let key = dir.appendingPathComponent("root.key").path
-        #expect(try CLI.run("init", "--vault", vault, "--key-file", key).status == 0)
-        #expect(try CLI.run("rules", "load", "--vault", vault, "--key-file", key).status == 0)
         let csv = dir.appendingPathComponent("s.csv").path
         try ("nom,prenom,naissance,date,type,avec_sursis,duree_jours\n"
             + ["2025-10-01", "2025-10-02"].map { "Dupont,Emilie,2012-03-01,\($0),exclusion_temporaire_classe,false,\(Int.max)\n" }.joined())
