@@ -25,6 +25,11 @@ import Testing
             #expect(document["expires"] != nil)
             return try #require(document["token"])
         }
+        // A lifetime too large to count in seconds is a usage error, not a crash.
+        let huge = try CLI.run(["token", "issue"] + vault + ["--role", "maire", "--group", "prevention_jeunesse",
+                                                             "--holder", "x", "--ttl", "9999999999999999d"])
+        #expect(huge.status == 64)
+        #expect(huge.stderr.contains("--ttl"))
         let school = try issue("education_nationale")
         let bailleur = try issue("bailleur")
         #expect(school.hasPrefix("v4.public."))

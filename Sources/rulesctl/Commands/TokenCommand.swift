@@ -100,14 +100,17 @@ struct TokenCommand: AsyncParsableCommand {
         }
     }
 
-    /// `12h`, `30d`, `8w` in seconds.
+    /// `12h`, `30d`, `8w` in seconds; `nil` for anything else, a huge number included (no overflow).
     static func seconds(_ text: String) -> TimeInterval? {
         guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0 else { return nil }
+        let scale: Int
         switch unit {
-        case "h": return TimeInterval(amount * 3_600)
-        case "d": return TimeInterval(amount * 86_400)
-        case "w": return TimeInterval(amount * 7 * 86_400)
+        case "h": scale = 3_600
+        case "d": scale = 86_400
+        case "w": scale = 7 * 86_400
         default: return nil
         }
+        let (seconds, overflow) = amount.multipliedReportingOverflow(by: scale)
+        return overflow ? nil : TimeInterval(seconds)
     }
 }
