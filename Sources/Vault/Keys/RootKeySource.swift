@@ -18,16 +18,20 @@ public enum RootKeySource: Sendable, Hashable {
         } catch {
             throw VaultError(.keyFile, "cannot generate a key: libsodium is unavailable")
         }
+        // Every copy of the key is a byte buffer zeroed after use (a String could not be).
         var bytes = key.copyBytes()
         defer { bytes.withUnsafeMutableBytes { Sodium.zero($0) } }
-        let text = keyFileHeader + Data(bytes).base64EncodedString() + "\n"
+        var encoded = Data(bytes).base64EncodedData()
+        defer { encoded.withUnsafeMutableBytes { Sodium.zero($0) } }
+        var text = Array(keyFileHeader.utf8) + [UInt8](encoded) + [0x0A]
+        defer { text.withUnsafeMutableBytes { Sodium.zero($0) } }
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
             throw VaultError(.keyFile, "\(path): cannot create the key file (it may already exist)")
         }
         defer { close(descriptor) }
-        let written = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count - 1) }
-        guard written == text.utf8.count, fsync(descriptor) == 0 else {
+        let written = text.withUnsafeBufferPointer { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == text.count, fsync(descriptor) == 0 else {
             throw VaultError(.keyFile, "\(path): cannot write the key file")
         }
         return key
@@ -40,12 +44,17 @@ public enum RootKeySource: Sendable, Hashable {
         guard info.st_mode & 0o077 == 0 else {
             throw VaultError(.keyFile, "\(path): the key file is readable by group or others; run 'chmod 600 \(path)'")
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8),
-            text.hasPrefix(keyFileHeader),
-            let decoded = Data(base64Encoded: text.dropFirst(keyFileHeader.count).trimmingCharacters(in: .whitespacesAndNewlines))
-        else {
+        // The file, its base64 text and the decoded key stay in byte buffers, each zeroed after use.
+        guard var data = FileManager.default.contents(atPath: path) else { throw VaultError(.keyFile, "\(path): cannot read the key file") }
+        defer { data.withUnsafeMutableBytes { Sodium.zero($0) } }
+        let header = Array(keyFileHeader.utf8)
+        var encoded = data.starts(with: header) ? Data(data.dropFirst(header.count)) : Data()
+        defer { encoded.withUnsafeMutableBytes { Sodium.zero($0) } }
+        while let last = encoded.last, [0x0A, 0x0D, 0x20, 0x09].contains(last) { encoded.removeLast() }
+        guard !encoded.isEmpty, var decoded = Data(base64Encoded: encoded) else {
             throw VaultError(.keyFile, "\(path): not a Vigie key file")
         }
+        defer { decoded.withUnsafeMutableBytes { Sodium.zero($0) } }
         var bytes = [UInt8](decoded)
         defer { bytes.withUnsafeMutableBytes { Sodium.zero($0) } }
         do {
