@@ -22,6 +22,17 @@ import Testing
                 == day("2028-02-10"))
     }
 
+    /// A 29 February birthday falls on 1 March in common years, as `age` counts: not a day early.
+    @Test func aLeapDayBirthdayIsTheFirstOfMarchInCommonYears() {
+        let leap = day("2008-02-29")
+        #expect(Retention.untilAge(18).deadline(fields: [:], birth: leap, calendar: calendar) == day("2026-03-01"))
+        #expect(day("2026-02-28").age(bornOn: leap) == 17 && day("2026-03-01").age(bornOn: leap) == 18)
+        #expect(Retention.untilAge(16).deadline(fields: [:], birth: leap, calendar: calendar) == day("2024-02-29"))
+        // A school year starting on 1 March: turning 18 on 1 March 2026 is in the school year 2026-27.
+        let march = SchoolCalendar(startMonth: 3, startDay: 1)
+        #expect(Retention.untilSchoolYearEnd(atAge: 18).deadline(fields: [:], birth: leap, calendar: march) == day("2027-03-01"))
+    }
+
     @Test func aClauseWithoutItsDateGivesNone() {
         #expect(deadline(.after(Period(1, .years), field: "date"), [:]) == nil)
         #expect(deadline(.untilSchoolYearEnd(atAge: nil), ["date": .text("2025-10-06")]) == nil)

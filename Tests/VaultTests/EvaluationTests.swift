@@ -321,6 +321,29 @@ import Testing
         #expect(!logged.contains { $0.action == "alerts_read" })
     }
 
+    /// A tampered resolution (the sealed outcome of an acknowledged alert) stops a listing and a move as an
+    /// integrity failure naming the alert, logged; not as a storage error.
+    @Test func aTamperedResolutionIsAnIntegrityFailureLogged() async throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 300)
+        _ = try await vault.store.evaluate(asOf: asOf, only: ["ABS-4DJ"])
+        let alert = try #require(try vault.store.alerts(rule: "ABS-4DJ").first)
+        try vault.store.transition(alert: alert.id, to: .acknowledged, actor: "test", outcome: nil, comment: "vu")
+        try await DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db in
+            try db.execute(sql: "UPDATE alerts SET resolution = CAST(resolution AS BLOB) || x'00' WHERE id = ?", arguments: [alert.id])
+        }
+        let before = try vault.store.status().auditEntries
+        let listing = #expect(throws: VaultError.self) { try vault.store.alerts(for: try vault.store.consolePrincipal()) }
+        #expect(listing?.code == .integrity)
+        #expect(listing?.message.contains("alert \(alert.id)") == true)
+        let move = #expect(throws: VaultError.self) {
+            try vault.store.transition(alert: alert.id, to: .closed, actor: "test", outcome: .orientation, comment: nil)
+        }
+        #expect(move?.code == .integrity)
+        let logged = try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.seq > before }
+        #expect(logged.filter { $0.action == "integrity_check" && $0.decision == "failed" }.count == 2)
+    }
+
     /// A run that fails in its second chunk keeps what its first chunk committed (its alerts, its audit entry, the
     /// run's unfinished record, its subjects brought up to date) and nothing of the second; once the records are
     /// mended, the next run completes it with exactly the alerts of an uninterrupted run.

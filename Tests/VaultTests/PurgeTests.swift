@@ -71,6 +71,25 @@ import RulesEngine
         #expect(try vault.store.status().records == 0)
     }
 
+    /// A purge stopped in its second chunk keeps what the first destroyed, and still truncates the log, so that the
+    /// destroyed pages do not stay in it.
+    @Test func aPurgeStoppedMidwayKeepsItsFirstChunkAndTruncatesTheLog() throws {
+        let vault = try TemporaryVault(population: 2_000)
+        _ = try vault.importSynthetic(subjects: 800)
+        let ids = try vault.store.read { db in try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id") }
+        #expect(ids.count > VaultStore.purgeChunk)
+        let last = try #require(ids.last)
+        try DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db in
+            try db.execute(sql: "UPDATE subjects SET identity = CAST(identity AS BLOB) || x'00' WHERE id = ?", arguments: [last])
+        }
+        // In 2060 every file is past its 25th birthday.
+        let error = try #require(throws: VaultError.self) { try vault.store.purge(asOf: try #require(Day(iso: "2060-01-01"))) }
+        #expect(error.code == .integrity)
+        #expect(try vault.store.status().subjects == ids.count - VaultStore.purgeChunk)
+        let log = try FileManager.default.attributesOfItem(atPath: vault.directory + "/vault.sqlite-wal")[.size] as? Int
+        #expect(log == 0)
+    }
+
     @Test func aTamperedRecordStopsThePurgeNamingItAndDestroysNothingOfItsChunk() throws {
         let vault = try vault()
         let id = try #require(try vault.store.findSubjects(identity: emilie).first)

@@ -126,6 +126,11 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr.contains("rule evaluations failed"))
         #expect(!run.stderr.contains("Dupont"))
+        // The same through import --evaluate, whose subject stayed due.
+        let imported = try CLI.run("import", "--vault", vault, "--key-file", key, "--kind", "sanction", "--source",
+                                   "education_nationale", "--evaluate", "2026-03-20", csv)
+        #expect(imported.status == 1)
+        #expect(imported.stderr.contains("rule evaluations failed"))
     }
 
     @Test func wrongKeyAndMissingOptions() throws {

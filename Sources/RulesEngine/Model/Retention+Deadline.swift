@@ -5,12 +5,12 @@ extension Retention {
     public func deadline(fields: [String: Value], birth: Day?, calendar: SchoolCalendar) -> Day? {
         switch self {
         case .untilAge(let age):
-            return birth?.adding(months: 12 * age)
+            return birth?.birthday(turning: age)
         case .untilSchoolYearEnd(atAge: nil):
             guard case .date(let date)? = fields["date"] else { return nil }
             return calendar.schoolYearEnd(containing: date).adding(days: 1)
         case .untilSchoolYearEnd(atAge: let age?):
-            guard let birthday = birth?.adding(months: 12 * age) else { return nil }
+            guard let birthday = birth?.birthday(turning: age) else { return nil }
             return calendar.schoolYearEnd(containing: birthday).adding(days: 1)
         case .after(let period, let field):
             guard case .date(let date)? = fields[field] else { return nil }

@@ -88,6 +88,13 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
         return years
     }
 
+    /// The day someone born on this day turns `years`, as `age(bornOn:)` counts: a 29 February birthday falls on
+    /// 1 March in common years.
+    public func birthday(turning years: Int) -> Day {
+        let (year, month, day) = components
+        return Day(year: year + years, month: month, day: day) ?? Day(ordinal: Self.ordinal(year: year + years, month: 3, day: 1))
+    }
+
     /// The first day of this day's month.
     public var firstOfMonth: Day {
         let (year, month, _) = components

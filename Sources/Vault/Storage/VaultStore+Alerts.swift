@@ -182,20 +182,20 @@ extension VaultStore {
     private static func storedAlert(_ row: Row, key: SecretKey, vaultID: String, audience: [String]) throws -> StoredAlert {
         let id: String = row[AlertColumn.id]
         let subjectID: String = row[AlertColumn.subject]
-        let detailBytes: Data = row[AlertColumn.detail]
-        let detail: AlertDetail
-        do {
-            detail = try SealedJSON.open([UInt8](detailBytes), key: key,
-                                         at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id),
-                                         decode: AlertDetail.decode)
-        } catch {
-            throw VaultError(.integrity, "alert \(id): integrity failure, the sealed bytes do not authenticate")
+        /// Opens one of the alert's sealed parts; a failure names the alert and the part.
+        func open<T>(_ bytes: Data, _ part: String, at place: AssociatedData, _ decode: ([UInt8]) throws -> T) throws(VaultError) -> T {
+            do {
+                return try SealedJSON.open([UInt8](bytes), key: key, at: place, decode: decode)
+            } catch {
+                throw VaultError(.integrity, "alert \(id): integrity failure, its sealed \(part) does not authenticate")
+            }
         }
+        let detail = try open(row[AlertColumn.detail], "detail", at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id),
+                              AlertDetail.decode)
         var resolution = AlertResolution()
         if let bytes = row[AlertColumn.resolution] as Data? {
-            resolution = try SealedJSON.open([UInt8](bytes), key: key,
-                                             at: AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id),
-                                             decode: AlertResolution.decode)
+            resolution = try open(bytes, "resolution", at: AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id),
+                                  AlertResolution.decode)
         }
         var reveal: [String: String?] = [:]
         for entry in detail.reveal { reveal[entry.name] = .some(entry.value) }
@@ -265,7 +265,11 @@ extension VaultStore {
             let place = AlertResolution.place(vaultID: vaultID, subjectID: subject.id, alertID: id)
             var resolution = AlertResolution()
             if let bytes = row["resolution"] as Data? {
-                resolution = try SealedJSON.open(AlertResolution.self, [UInt8](bytes), key: subject.key, at: place)
+                do {
+                    resolution = try SealedJSON.open(AlertResolution.self, [UInt8](bytes), key: subject.key, at: place)
+                } catch {
+                    throw VaultError(.integrity, "alert \(id): integrity failure, its sealed resolution does not authenticate")
+                }
             }
             if status == .acknowledged { resolution.acknowledgedBy = actor } else { resolution.closedBy = actor }
             if let outcome { resolution.outcome = outcome.rawValue }

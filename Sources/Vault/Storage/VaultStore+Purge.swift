@@ -30,12 +30,34 @@ extension VaultStore {
     /// destroyed page stays in it. A record that does not authenticate stops the purge, naming it. With `dryRun`
     /// nothing is destroyed: the summary says what would be, and one audit entry records the preview.
     public func purge(asOf: Day, dryRun: Bool = false) throws(VaultError) -> PurgeSummary {
-        let (_, ruleSet) = try checkedRuleSet()
+        _ = try checkedRuleSet()
         let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id") }
         var erased = 0, destroyed = 0
+        do {
+            try purgeChunks(ids, asOf: asOf, dryRun: dryRun, erased: &erased, destroyed: &destroyed)
+        } catch {
+            // What the committed chunks destroyed must not stay in the log because a later chunk failed.
+            if !dryRun { try? checkpoint() }
+            throw error
+        }
+        if dryRun {
+            try audited({ _ in
+                var event = AuditEvent(nil, .purge)
+                event.detail = "preview as of \(asOf), nothing destroyed: \(erased) files and \(destroyed) records due"
+                return event
+            }) { _ in () }
+        } else {
+            try checkpoint()
+        }
+        return PurgeSummary(asOf: asOf.description, subjects: ids.count, subjectsErased: erased, recordsDestroyed: destroyed)
+    }
+
+    /// The purge's chunks, each one transaction (a read for a dry run) deciding with the rule set of its moment.
+    private func purgeChunks(_ ids: [String], asOf: Day, dryRun: Bool, erased: inout Int, destroyed: inout Int) throws(VaultError) {
         for start in stride(from: 0, to: ids.count, by: Self.purgeChunk) {
             let chunk = ids[start..<min(start + Self.purgeChunk, ids.count)]
             let purgeChunk = { (db: Database) throws -> (Int, Int) in
+                let ruleSet = try self.checkedRuleSet(db).1
                 var erased = 0, destroyed = 0
                 for id in chunk {
                     let outcome = try self.purgeSubject(db, id, ruleSet: ruleSet, asOf: asOf, dryRun: dryRun)
@@ -48,16 +70,6 @@ extension VaultStore {
             erased += chunkErased
             destroyed += chunkDestroyed
         }
-        if dryRun {
-            try audited({ _ in
-                var event = AuditEvent(nil, .purge)
-                event.detail = "preview as of \(asOf), nothing destroyed: \(erased) files and \(destroyed) records due"
-                return event
-            }) { _ in () }
-        } else {
-            try checkpoint()
-        }
-        return PurgeSummary(asOf: asOf.description, subjects: ids.count, subjectsErased: erased, recordsDestroyed: destroyed)
     }
 
     /// Purges one subject in the caller's transaction and logs what it destroyed (with `dryRun`, only counts what

@@ -7,6 +7,12 @@ extension VaultError {
     init(_ failure: IntegrityFailure) {
         self.init(.integrity, failure.description + "; run 'rulesctl verify'")
     }
+
+    /// A cryptographic failure inside a transaction that did not name its item: an integrity failure still (never a
+    /// storage error), logged as such, with `verify` to find the item.
+    init(sealed error: CryptoError) {
+        self.init(.integrity, "a sealed item does not open (\(error)); run 'rulesctl verify' to find it")
+    }
 }
 
 public struct IntegrityFailure: Error, Sendable, Hashable, CustomStringConvertible {

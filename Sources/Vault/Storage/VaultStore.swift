@@ -177,6 +177,8 @@ public final class VaultStore: Sendable {
             return try pool.write(body)
         } catch let error as VaultError {
             throw error
+        } catch let error as CryptoError {
+            throw VaultError(sealed: error)
         } catch {
             throw VaultError(.storage, "the vault database refused the change; nothing was stored")
         }
@@ -187,6 +189,8 @@ public final class VaultStore: Sendable {
             return try pool.read(body)
         } catch let error as VaultError {
             throw error
+        } catch let error as CryptoError {
+            throw VaultError(sealed: error)
         } catch {
             throw VaultError(.storage, "cannot read the vault database")
         }

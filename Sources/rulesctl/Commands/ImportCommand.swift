@@ -77,12 +77,16 @@ struct ImportCommand: AsyncParsableCommand {
         if let evaluate, let day = Day(iso: evaluate) {
             do {
                 let summary = try await store.evaluate(asOf: day, changedOnly: true)
-                if json { result.evaluation = summary } else { EvaluateCommand.print(summary) }
+                result.evaluation = summary
+                if !json { EvaluateCommand.print(summary) }
             } catch {
                 if json { try Console.json(result) }
                 throw Console.fail(error.message)
             }
         }
         if json { try Console.json(result) }
+        if let failed = result.evaluation?.errors.count, failed > 0 {
+            throw Console.fail("\(failed) rule evaluations failed; their subjects stay due for the next run")
+        }
     }
 }

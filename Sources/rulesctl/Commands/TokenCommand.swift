@@ -26,7 +26,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let lifetime = TokenCommand.seconds(ttl) else {
-                throw ValidationError("--ttl must be a number followed by h, d or w, e.g. 30d")
+                throw ValidationError("--ttl must be a number followed by h, d or w, e.g. 30d, of at most 366 days")
             }
             let store = try vault.open()
             let issued: IssuedToken
@@ -100,9 +100,12 @@ struct TokenCommand: AsyncParsableCommand {
         }
     }
 
-    /// `12h`, `30d`, `8w` in seconds; `nil` for anything else, a huge number included (no overflow).
+    /// The longest lifetime a token may be issued for: partners' tokens are renewed at least every year.
+    static let maxLifetime: TimeInterval = 366 * 86_400
+
+    /// `12h`, `30d`, `8w` in seconds, at most `maxLifetime`; `nil` for anything else.
     static func seconds(_ text: String) -> TimeInterval? {
-        guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0 else { return nil }
+        guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0, amount <= 366 * 24 else { return nil }
         let scale: Int
         switch unit {
         case "h": scale = 3_600
@@ -110,7 +113,7 @@ struct TokenCommand: AsyncParsableCommand {
         case "w": scale = 7 * 86_400
         default: return nil
         }
-        let (seconds, overflow) = amount.multipliedReportingOverflow(by: scale)
-        return overflow ? nil : TimeInterval(seconds)
+        let seconds = TimeInterval(amount * scale)
+        return seconds <= maxLifetime ? seconds : nil
     }
 }
