@@ -26,7 +26,8 @@ extension VaultStore {
     /// erasure; otherwise each record whose kind's deadline has come is destroyed. Every subject is opened to read
     /// the dates (none is stored in plaintext). Subjects are taken a chunk at a time, each chunk one transaction
     /// with one audit entry per subject touched, under its pseudonym and without identity: a purge killed midway
-    /// keeps what it committed, and running it again completes it. The log is checkpointed at the end, so that no
+    /// keeps what it committed, and running it again completes it. The log is checkpointed at the end (also after a
+    /// failed chunk), so that no
     /// destroyed page stays in it. A record that does not authenticate stops the purge, naming it. With `dryRun`
     /// nothing is destroyed: the summary says what would be, and one audit entry records the preview.
     public func purge(asOf: Day, dryRun: Bool = false) throws(VaultError) -> PurgeSummary {
