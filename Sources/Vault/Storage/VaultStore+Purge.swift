@@ -27,9 +27,9 @@ extension VaultStore {
     /// the dates (none is stored in plaintext). Subjects are taken a chunk at a time, each chunk one transaction
     /// with one audit entry per subject touched, under its pseudonym and without identity: a purge killed midway
     /// keeps what it committed, and running it again completes it. The log is checkpointed at the end (also after a
-    /// failed chunk), so that no
-    /// destroyed page stays in it. A record that does not authenticate stops the purge, naming it. With `dryRun`
-    /// nothing is destroyed: the summary says what would be, and one audit entry records the preview.
+    /// failed chunk), so that no destroyed page stays in it. A record that does not authenticate stops the purge,
+    /// naming it. With `dryRun` nothing is destroyed: the summary says what would be, and one audit entry records
+    /// the preview.
     public func purge(asOf: Day, dryRun: Bool = false) throws(VaultError) -> PurgeSummary {
         _ = try checkedRuleSet()
         let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id") }
