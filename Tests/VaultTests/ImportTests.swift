@@ -4,6 +4,11 @@ import Testing
 import Vault
 
 @Suite struct ImportTests {
+    /// The error of an absence import that must be refused.
+    private func refusedAbsences(_ path: String, in vault: TemporaryVault) throws -> VaultError {
+        try #require(throws: VaultError.self) { try vault.store.importFile(path, kind: "absence", source: "education_nationale") }
+    }
+
     private let rows = absenceHeader + """
         Dupont,Émilie-Anne,2012-03-01,Collège Camille Claudel,2025-10-06,matin,false,
         Dupont,Émilie-Anne,2012-03-01,,2025-10-06,apres_midi,false,
@@ -73,9 +78,7 @@ import Vault
 
             """
         let path = try vault.file("bad.csv", bad)
-        let error = try #require(throws: VaultError.self) {
-            try vault.store.importFile(path, kind: "absence", source: "education_nationale")
-        }
+        let error = try refusedAbsences(path, in: vault)
         #expect(error.code == .invalidInput)
         #expect(error.message.contains("\(path):3: error: field 'naissance' must be a date YYYY-MM-DD"))
         #expect(error.message.contains("\(path):4: error: field 'demi_journee' must be one of matin, apres_midi"))
@@ -93,9 +96,7 @@ import Vault
         let good = (0..<5_000).map { "Nom\($0),Prenom,2012-03-01,,2025-10-06,matin,false," }
         let auditBefore = try vault.store.auditSize()
         let path = try vault.file("late.csv", absenceHeader + (good + ["Tard,Paul,2012-03-01,,2025-10-06,matin,peut-être,"]).joined(separator: "\n") + "\n")
-        let error = try #require(throws: VaultError.self) {
-            try vault.store.importFile(path, kind: "absence", source: "education_nationale")
-        }
+        let error = try refusedAbsences(path, in: vault)
         #expect(error.message.contains("\(path):5002: error: field 'justifiee' must be true or false"))
         #expect(error.message.hasSuffix("refused whole; nothing was stored"))
         #expect(try vault.store.status().records == 0)
@@ -147,9 +148,7 @@ import Vault
     @Test func wrongColumnsAreRefusedAtTheHeader() throws {
         let vault = try TemporaryVault()
         let path = try vault.file("cols.csv", "nom,prenom,naissance,date,demi_journe,justifiee\nA,B,2012-01-01,2025-10-01,matin,false\n")
-        let error = try #require(throws: VaultError.self) {
-            try vault.store.importFile(path, kind: "absence", source: "education_nationale")
-        }
+        let error = try refusedAbsences(path, in: vault)
         #expect(error.message.contains("\(path):1: error: unknown column 'demi_journe' for kind 'absence'; did you mean 'demi_journee'?"))
         #expect(error.message.contains("\(path):1: error: missing column 'demi_journee'"))
     }
@@ -158,9 +157,7 @@ import Vault
     @Test func aMissingHeaderLineIsRefusedWithoutRepeatingTheRow() throws {
         let vault = try TemporaryVault()
         let headerless = try vault.file("nohead.csv", "Dupont,Emilie,2012-03-01,Collège X,2025-10-06,matin,false,\n")
-        let error = try #require(throws: VaultError.self) {
-            try vault.store.importFile(headerless, kind: "absence", source: "education_nationale")
-        }
+        let error = try refusedAbsences(headerless, in: vault)
         #expect(error.message.contains("\(headerless):1: error: no column is a field of kind 'absence'"))
         #expect(error.message.contains("is the header line missing?"))
         for value in ["Dupont", "Emilie", "2012-03-01", "Collège X", "2025-10-06"] {
@@ -168,9 +165,7 @@ import Vault
         }
         // A cell of data among real column names is not repeated either; a misspelt column name still is.
         let mixed = try vault.file("mixed.csv", "nom,prenom,naissance,Dupont,date,demi_journee,justifiee\nA,B,2012-01-01,x,2025-10-01,matin,false\n")
-        let mixedError = try #require(throws: VaultError.self) {
-            try vault.store.importFile(mixed, kind: "absence", source: "education_nationale")
-        }
+        let mixedError = try refusedAbsences(mixed, in: vault)
         #expect(mixedError.message.contains("a column is not a field of kind 'absence'"))
         #expect(!mixedError.message.contains("Dupont"))
         #expect(try vault.store.status().records == 0)
@@ -197,18 +192,14 @@ import Vault
         #expect(summary.recordsStored == 2)
         #expect(summary.subjectsCreated == 1)
         let broken = try vault.file("b.jsonl", "{\"nom\": \"X\"\n")
-        let error = try #require(throws: VaultError.self) {
-            try vault.store.importFile(broken, kind: "absence", source: "education_nationale")
-        }
+        let error = try refusedAbsences(broken, in: vault)
         #expect(error.message.contains("\(broken):1: error: not a JSON object"))
     }
 
     @Test func unterminatedQuoteIsReportedAtItsRow() throws {
         let vault = try TemporaryVault()
         let path = try vault.file("q.csv", absenceHeader + "Dupont,\"Emilie,2012-03-01,,2025-10-06,matin,false,\n")
-        let error = try #require(throws: VaultError.self) {
-            try vault.store.importFile(path, kind: "absence", source: "education_nationale")
-        }
+        let error = try refusedAbsences(path, in: vault)
         #expect(error.message.contains("\(path):2: error: a quoted field is not closed"))
     }
 }

@@ -115,8 +115,7 @@ extension VaultStore {
                                                                          at: startedAt))
                 try store(outcomes, db, into: &written)
                 // Only an evaluation of every rule brings a subject up to date; a subject a rule failed on stays due.
-                let failed = Set(outcomes.filter { !$0.result.errors.isEmpty }.map(\.subjectID))
-                let done = failed.isEmpty ? chunk : chunk.filter { !failed.contains($0) }
+                let done = written.failed.isEmpty ? chunk : chunk.filter { !written.failed.contains($0) }
                 if only == nil, !done.isEmpty {
                     try db.execute(sql: """
                         DELETE FROM touched_subjects WHERE subject_id IN (SELECT value FROM json_each(?)) AND version <= ?
@@ -149,6 +148,8 @@ extension VaultStore {
         let run: Int64
         var counts: [String: EvaluationSummary.RuleCounts] = [:]
         var errors: [String] = []
+        /// Subjects a rule failed on: they stay due for the next incremental run.
+        var failed: Set<String> = []
         var reminders: Int?
     }
 
@@ -169,6 +170,7 @@ extension VaultStore {
                     written.counts[item.ruleID, default: .init()].deduplicated += 1
                 }
             }
+            if !outcome.result.errors.isEmpty { written.failed.insert(outcome.subjectID) }
             written.errors += outcome.result.errors.map { "subject \(outcome.subjectID): \($0)" }
         }
     }

@@ -78,12 +78,14 @@ extension VaultStore {
     private func purgeSubject(_ db: Database, _ id: String, ruleSet: CheckedRuleSet, asOf: Day,
                               dryRun: Bool) throws -> (erased: Bool, records: Int)
     {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM subjects WHERE id = ?", arguments: [id]) ?? false else {
+        let subject: OpenSubject
+        do {
+            subject = try openSubject(db, id: id)
+        } catch let error as VaultError where error.code == .notFound {
             return (false, 0)
         }
-        let subject = try openSubject(db, id: id)
-        let birth = subject.identity["naissance"].flatMap(Day.init(iso:))
         let identity = Self.typed(subject.identity, shape: ruleSet.subject)
+        let birth: Day? = if case .date(let day)? = identity["naissance"] { day } else { nil }
         if let due = ruleSet.subject.retentionDeadline(fields: identity, birth: birth, calendar: ruleSet.calendar), due <= asOf {
             if dryRun {
                 return (true, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE subject_id = ?", arguments: [id]) ?? 0)
@@ -103,7 +105,7 @@ extension VaultStore {
             guard let shape = ruleSet.kinds[kind], !shape.retention.isEmpty else { continue }
             let place = AssociatedData(vaultID: vaultID, subjectID: id, itemID: recordID, kind: kind)
             guard let fields = try? SealedFields.open([UInt8](row["sealed"] as Data), key: subject.key, at: place) else {
-                throw VaultError(.integrity, "record \(recordID) (kind \(kind)): integrity failure, the sealed bytes do not authenticate")
+                throw VaultError(IntegrityFailure(item: "record", id: recordID, kind: kind))
             }
             guard let due = shape.retentionDeadline(fields: Self.typed(fields, shape: shape), birth: birth,
                                                     calendar: ruleSet.calendar), due <= asOf else { continue }

@@ -42,12 +42,14 @@ extension VaultStore {
             // under the new one, or the token register and the break-glass list would no longer open.
             for row in try Row.fetchAll(db, sql: "SELECT id, holder FROM tokens") {
                 let id: String = row["id"]
-                let resealed = try reseal(row["holder"], at: holderPlace(id), to: newKeys, naming: "token \(id)")
+                let resealed = try reseal(row["holder"], at: holderPlace(id), to: newKeys,
+                                          naming: IntegrityFailure(item: "token-holder", id: id, kind: nil))
                 try db.execute(sql: "UPDATE tokens SET holder = ? WHERE id = ?", arguments: [Data(resealed), id])
             }
             for row in try Row.fetchAll(db, sql: "SELECT rowid, token_id, subject_id, reason FROM break_glass") {
                 let place = breakGlassPlace(subjectID: row["subject_id"], token: row["token_id"])
-                let resealed = try reseal(row["reason"], at: place, to: newKeys, naming: "break-glass opening")
+                let resealed = try reseal(row["reason"], at: place, to: newKeys,
+                                          naming: IntegrityFailure(item: "break-glass", id: row["token_id"], kind: nil))
                 try db.execute(sql: "UPDATE break_glass SET reason = ? WHERE rowid = ?", arguments: [Data(resealed), row["rowid"]])
             }
             try db.execute(sql: "DELETE FROM vault_meta WHERE name IN ('pwhash_salt', 'pwhash_opslimit', 'pwhash_memlimit')")
@@ -61,12 +63,12 @@ extension VaultStore {
     }
 
     /// An item sealed under the current key-encryption key, sealed again under `newKeys`' (its plaintext zeroed).
-    private func reseal(_ sealed: Data, at place: AssociatedData, to newKeys: VaultKeys, naming item: String) throws -> [UInt8] {
+    private func reseal(_ sealed: Data, at place: AssociatedData, to newKeys: VaultKeys, naming item: IntegrityFailure) throws -> [UInt8] {
         var plaintext: [UInt8]
         do {
             plaintext = try Sodium.open([UInt8](sealed), key: keys.keyEncryption, associatedData: place.bytes)
         } catch {
-            throw VaultError(.integrity, "\(item): integrity failure, the sealed bytes do not authenticate")
+            throw VaultError(item)
         }
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
         return try Sodium.seal(plaintext, key: newKeys.keyEncryption, associatedData: place.bytes)
