@@ -107,6 +107,31 @@ import Vault
         #expect(AccessPolicy(ruleSet: withoutRole).alert(.console(groups: []), audience: addressed.audience, group: "x").isPermitted)
     }
 
+    /// Through the vault: once a newer rule set stops notifying the school of ABS-4DJ, its listing no longer
+    /// carries the alerts raised before, and its view of the subject no longer opens through them.
+    @Test func aRuleSetThatStopsNotifyingARoleTakesItsOldAlertsAway() async throws {
+        let vault = try TemporaryVault()
+        let csv = absenceHeader + (6...9).map { "Dupont,Emilie,2012-03-01,,2025-10-0\($0),matin,false," }.joined(separator: "\n") + "\n"
+        _ = try vault.store.importFile(try vault.file("a.csv", csv), kind: "absence", source: "education_nationale")
+        _ = try await vault.store.evaluate(asOf: try #require(Day(iso: "2025-10-20")), only: ["ABS-4DJ"])
+        let school = try vault.store.verifyToken(try vault.store.issueToken(role: "education_nationale", groups: ["prevention_jeunesse"],
+                                                                            holder: "CPE", lifetime: 3_600).token)
+        #expect(try vault.store.alerts(for: school).contains { $0.rule == "ABS-4DJ" })
+        let reference = try TemporaryVault.referenceSources()
+        let narrowed = reference.map { file in
+            file.path.hasSuffix("scolarite.vigie")
+                ? SourceFile(path: file.path, text: file.text.replacingOccurrences(
+                    of: "  notify education_nationale, coordinateur\n  reveal etablissement, count(absence where not justifiee, in calendar_month) as demi_journees",
+                    with: "  notify coordinateur\n  reveal etablissement, count(absence where not justifiee, in calendar_month) as demi_journees"))
+                : file
+        }
+        #expect(narrowed != reference)
+        _ = try vault.store.loadRuleSet(narrowed)
+        #expect(try vault.store.alerts(for: school).allSatisfy { $0.rule != "ABS-4DJ" })
+        // The alert is still there, for the coordinator.
+        #expect(try vault.store.alerts(rule: "ABS-4DJ").count == 1)
+    }
+
     /// The audience stored with an alert is checked against the rule of that name today: a role its rule no
     /// longer notifies, or an alert of a rule no longer declared, is not permitted; reminders keep their audience.
     @Test func anAlertIsPermittedOnlyWhileItsRuleStillNotifiesTheRole() throws {

@@ -49,7 +49,8 @@ import Vault
         }
         #expect(stale.code == .wrongKey)
         #expect(stale.message.contains("rotated"))
-        #expect(throws: VaultError.self) { try running.status() }
+        let staleRead = try #require(throws: VaultError.self) { try running.status() }
+        #expect(staleRead.code == .wrongKey)
         let reopened = try VaultStore.open(directory: vault.directory, key: .keyFile(newKey), environment: [:])
         #expect(try reopened.status().records == 1)
         #expect(try reopened.verify().failures.isEmpty)

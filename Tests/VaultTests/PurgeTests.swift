@@ -30,8 +30,12 @@ import RulesEngine
     @Test func whatIsDueIsDestroyedAndTheRestKept() throws {
         let vault = try vault()
         let day = try #require(Day(iso: "2026-12-01"))
-        // A dry run counts without destroying.
+        // A dry run counts without destroying; it logs one preview entry, naming no subject.
+        let previewed = try vault.store.status().auditEntries
         let preview = try vault.store.purge(asOf: day, dryRun: true)
+        let previewEntries = try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.seq > previewed && $0.action == "purge" }
+        #expect(previewEntries.count == 1 && previewEntries.first?.subject == "")
+        #expect(previewEntries.first?.detail.contains("nothing destroyed") == true)
         #expect(preview.subjectsErased == 1 && preview.recordsDestroyed == 3)
         #expect(try vault.store.status().records == 5)
         #expect(try vault.store.status().subjects == 2)
@@ -102,6 +106,8 @@ import RulesEngine
         let error = try #require(throws: VaultError.self) { try vault.store.purge(asOf: day) }
         #expect(error.code == .integrity)
         #expect(tampered.contains { error.message.contains("record \($0)") })
+        let failures = try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.action == "integrity_check" }
+        #expect(failures.contains { $0.decision == "failed" && tampered.contains(where: $0.reasons.joined().contains) })
         #expect(try vault.store.status().records == 5)
         #expect(try vault.store.status().subjects == 2)
     }

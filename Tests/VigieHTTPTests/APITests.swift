@@ -141,7 +141,16 @@ import VigieHTTP
             #expect(statuses.prefix(4).allSatisfy { $0 == .unauthorized })
             #expect(statuses.dropFirst(4).allSatisfy { $0 == .tooManyRequests })
             #expect(try fixture.store.auditSize() == before + 4)
+            let logged = try fixture.store.auditLog(try fixture.store.consolePrincipal()).filter { $0.seq > before }.prefix(4)
+            #expect(logged.allSatisfy { $0.actor == "unauthenticated" && $0.decision == "refused" })
             try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.school)) { #expect($0.status == .ok) }
+            // The next window logs refusals again.
+            clock.seconds += 60
+            let size = try fixture.store.auditSize()
+            try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer("v4.public.forgedagain")) {
+                #expect($0.status == .unauthorized)
+            }
+            #expect(try fixture.store.auditSize() == size + 1)
         }
     }
 

@@ -26,12 +26,15 @@ import Testing
             return try #require(document["token"])
         }
         // A lifetime too large to count in seconds is a usage error, not a crash.
-        for ttl in ["9999999999999999d", "2562047788015215h", "367d"] {
+        for ttl in ["9999999999999999d", "2562047788015215h", "367d", "53w"] {
             let huge = try CLI.run(["token", "issue"] + vault + ["--role", "maire", "--group", "prevention_jeunesse",
                                                                  "--holder", "x", "--ttl", ttl])
             #expect(huge.status == 64, "\(ttl)")
             #expect(huge.stderr.contains("at most 366 days"))
         }
+        let longest = try CLI.run(["token", "issue"] + vault + ["--role", "maire", "--group", "prevention_jeunesse",
+                                                                "--holder", "x", "--ttl", "366d"])
+        #expect(longest.status == 0, "\(longest.stderr)")
         let school = try issue("education_nationale")
         let bailleur = try issue("bailleur")
         #expect(school.hasPrefix("v4.public."))

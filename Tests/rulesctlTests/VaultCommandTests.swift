@@ -67,7 +67,7 @@ import Testing
                                     "education_nationale", "--json", "--evaluate", "2026-03-20", synth + "/" + (absences["path"] ?? ""))
         #expect(evaluated.status == 0, "\(evaluated.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(evaluated.stdout.utf8)) as? [String: Any])
-        #expect(document["files"] is [String: Any])
+        #expect((document["files"] as? [String: Any])?.count == 1)
         #expect((document["evaluation"] as? [String: Any])?["mode"] as? String == "changed")
 
         // Retention: a dry run destroys nothing; a bad date is a usage error.
@@ -82,6 +82,10 @@ import Testing
         let purged = try CLI.run("purge", "--vault", vault, "--key-file", key, "--as-of", "2040-01-01")
         #expect(purged.status == 0)
         #expect(purged.stdout.contains("records destroyed"))
+        // What the dry run counted is what the purge destroyed.
+        let after = try CLI.run("status", "--vault", vault, "--key-file", key, "--json")
+        let left = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
+        #expect(left["records"] as? Int == (counts["records"] as? Int ?? 0) - (due["records_destroyed"] as? Int ?? 0))
     }
 
     @Test func corruptedCSVIsRejectedWholeNamingFileAndLine() throws {
