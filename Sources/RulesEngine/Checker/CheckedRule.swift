@@ -25,8 +25,9 @@ public struct Declassification: Sendable, Hashable {
     public let reason: String
 }
 
-/// A checked rule, ready to evaluate.
-public struct CheckedRule: Sendable, Hashable {
+/// A checked rule, ready to evaluate. A class, immutable: every subject's evaluation goes through every rule,
+/// and a structure of this size was copied (each of its fields retained) at every step.
+public final class CheckedRule: Sendable, Hashable {
     /// The rule's identifier (`ABS-4DJ`).
     public let id: String
     /// Its title.
@@ -54,6 +55,24 @@ public struct CheckedRule: Sendable, Hashable {
 
     let when: CheckedExpr
     let reveal: [(name: String, expr: CheckedExpr)]
+
+    init(id: String, title: String?, basis: String, group: String, severity: Severity, audience: [String],
+         labels: Set<String>, declassifications: [Declassification], followUp: Period?, deduplication: Deduplication,
+         location: String, when: CheckedExpr, reveal: [(name: String, expr: CheckedExpr)]) {
+        self.id = id
+        self.title = title
+        self.basis = basis
+        self.group = group
+        self.severity = severity
+        self.audience = audience
+        self.labels = labels
+        self.declassifications = declassifications
+        self.followUp = followUp
+        self.deduplication = deduplication
+        self.location = location
+        self.when = when
+        self.reveal = reveal
+    }
 
     public static func == (lhs: CheckedRule, rhs: CheckedRule) -> Bool {
         lhs.id == rhs.id && lhs.location == rhs.location && lhs.when == rhs.when

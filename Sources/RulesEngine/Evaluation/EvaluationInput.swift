@@ -6,18 +6,15 @@ public struct Record: Sendable, Hashable {
     public let kind: String
     /// The field values; an optional field that was not given is absent from the dictionary.
     public let fields: [String: Value]
+    /// The record's `date` field, if it has one (read once: windows and ordering read it for every record).
+    public let date: Day?
 
     /// Creates a record.
     public init(id: String, kind: String, fields: [String: Value]) {
         self.id = id
         self.kind = kind
         self.fields = fields
-    }
-
-    /// The record's `date` field, if it has one.
-    public var date: Day? {
-        if case .date(let day) = fields["date"] { return day }
-        return nil
+        if case .date(let day) = fields["date"] { self.date = day } else { self.date = nil }
     }
 }
 

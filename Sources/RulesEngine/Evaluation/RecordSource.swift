@@ -45,9 +45,13 @@ final class RecordCache<Source: RecordSource> {
             throw .sourceFailed
         }
         let asOf = asOf
-        // INVARIANT: sorting is stable, so records of the same date keep the source's order.
-        let list = given.filter { $0.date.map { $0 <= asOf } ?? true }.enumerated()
-            .sorted { ($0.element.date ?? Day(ordinal: .min), $0.offset) < ($1.element.date ?? Day(ordinal: .min), $1.offset) }
+        let kept = given.filter { $0.date.map { $0 <= asOf } ?? true }
+        func order(_ record: Record) -> Int { record.date?.ordinal ?? .min }
+        // INVARIANT: sorting is stable, so records of the same date keep the source's order; a list already in
+        // date order (most are) is that order.
+        let sorted = zip(kept, kept.dropFirst()).allSatisfy { order($0) <= order($1) }
+        let list = sorted ? kept : kept.enumerated()
+            .sorted { (order($0.element), $0.offset) < (order($1.element), $1.offset) }
             .map(\.element)
         byKind[kind] = list
         return list

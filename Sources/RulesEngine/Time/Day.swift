@@ -18,23 +18,34 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
     }
 
     /// Parses `YYYY-MM-DD`, or returns `nil`.
+    @inlinable
     public init?(iso text: some StringProtocol) {
+        self.init(isoBytes: text.utf8)
+    }
+
+    /// Parses the UTF-8 bytes of `YYYY-MM-DD`, or returns `nil`: what `init(iso:)` reads, without a string.
+    /// Inlinable, so that callers in other modules (the vault reads every record's date) get it specialized.
+    @inlinable
+    public init?(isoBytes bytes: some Sequence<UInt8>) {
         // Exactly ten bytes: four digits, '-', two digits, '-', two digits.
-        var digits: [Int] = []
-        digits.reserveCapacity(8)
+        var fields = (year: 0, month: 0, day: 0)
         var count = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             count += 1
             if count == 5 || count == 8 {
                 guard byte == UInt8(ascii: "-") else { return nil }
-            } else {
-                guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte), count <= 10 else { return nil }
-                digits.append(Int(byte - UInt8(ascii: "0")))
+                continue
+            }
+            guard (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte), count <= 10 else { return nil }
+            let digit = Int(byte - UInt8(ascii: "0"))
+            switch count {
+            case 1...4: fields.year = fields.year * 10 + digit
+            case 6, 7: fields.month = fields.month * 10 + digit
+            default: fields.day = fields.day * 10 + digit
             }
         }
         guard count == 10 else { return nil }
-        self.init(year: digits[0] * 1000 + digits[1] * 100 + digits[2] * 10 + digits[3],
-                  month: digits[4] * 10 + digits[5], day: digits[6] * 10 + digits[7])
+        self.init(year: fields.year, month: fields.month, day: fields.day)
     }
 
     /// The year, month and day.

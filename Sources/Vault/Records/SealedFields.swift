@@ -1,4 +1,5 @@
 import Foundation
+import RulesEngine
 
 /// Field values sealed with XChaCha20-Poly1305 under a subject's data key: a record's fields or a subject's
 /// identity. The plaintext is a JSON object of strings with sorted keys; it exists only in memory.
@@ -14,6 +15,21 @@ enum SealedFields {
     static func open(_ sealed: [UInt8], key: SecretKey, at place: AssociatedData) throws(CryptoError) -> [String: String] {
         var plaintext = try Sodium.open(sealed, key: key, associatedData: place.bytes)
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
+        return try decode(plaintext)
+    }
+
+    /// Opens sealed field values typed by the reader's shape, as `VaultStore.typed` types what `open` gives; fields
+    /// the shape does not have, or whose text does not fit their type, are dropped.
+    static func open(_ sealed: [UInt8], key: SecretKey, at place: AssociatedData,
+                     typedBy reader: TypedFieldReader) throws(CryptoError) -> [String: Value] {
+        var plaintext = try Sodium.open(sealed, key: key, associatedData: place.bytes)
+        defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
+        if let values = reader.values(plaintext) { return values }
+        return VaultStore.typed(try decode(plaintext), shape: reader.shape)
+    }
+
+    /// The fields of an opened plaintext (`FlatJSON`, or any JSON object of strings).
+    private static func decode(_ plaintext: [UInt8]) throws(CryptoError) -> [String: String] {
         if let fields = FlatJSON.decode(plaintext) { return fields }
         guard let object = try? JSONSerialization.jsonObject(with: Data(plaintext)) as? [String: String] else {
             throw .authenticationFailed

@@ -11,29 +11,30 @@ final class SealedRecords: RecordSource {
         let sealed: Data
     }
 
-    private let vaultID: String
-    private let subjectID: String
+    private let places: AssociatedData.Subject
     private let key: SecretKey
-    private let shapes: [String: RecordShape]
+    private let readers: [String: TypedFieldReader]
     private let rows: [String: [Row]]
 
-    init(vaultID: String, subjectID: String, key: SecretKey, shapes: [String: RecordShape], rows: [String: [Row]]) {
-        self.vaultID = vaultID
-        self.subjectID = subjectID
+    /// - Parameter readers: the typed reader of each kind's shape; kinds without one give no record.
+    init(vaultID: String, subjectID: String, key: SecretKey, readers: [String: TypedFieldReader], rows: [String: [Row]]) {
+        self.places = AssociatedData.Subject(vaultID: vaultID, subjectID: subjectID)
         self.key = key
-        self.shapes = shapes
+        self.readers = readers
         self.rows = rows
     }
 
     func records(ofKind kind: String) throws(IntegrityFailure) -> [Record] {
-        guard let shape = shapes[kind] else { return [] }
+        guard let reader = readers[kind], let rows = rows[kind] else { return [] }
         var records: [Record] = []
-        for row in rows[kind] ?? [] {
-            let place = AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: row.id, kind: kind)
-            guard let fields = try? SealedFields.open([UInt8](row.sealed), key: key, at: place) else {
+        records.reserveCapacity(rows.count)
+        for row in rows {
+            guard let fields = try? SealedFields.open([UInt8](row.sealed), key: key, at: places.item(row.id, kind: kind),
+                                                      typedBy: reader)
+            else {
                 throw IntegrityFailure(item: "record", id: row.id, kind: kind)
             }
-            records.append(Record(id: row.id, kind: kind, fields: VaultStore.typed(fields, shape: shape)))
+            records.append(Record(id: row.id, kind: kind, fields: fields))
         }
         return records
     }

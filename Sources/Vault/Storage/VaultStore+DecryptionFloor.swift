@@ -26,7 +26,7 @@ extension VaultStore {
             try sealedBatch(db, try String.fetchAll(db, sql: "SELECT id FROM subjects"),
                             rules: [(rule.id, rule.requiredRecords)], kinds: rule.kinds)
         }
-        let halves = Self.halves(batch.eligible.map(\.id))
+        let halves = Self.halves(batch.filter(\.found))
         var fastest: Duration?
         for _ in 0..<runs {
             let start = ContinuousClock.now
@@ -35,7 +35,7 @@ extension VaultStore {
                 for half in halves where !half.isEmpty {
                     group.addTask {
                         do throws(VaultError) {
-                            for subjectID in half { try self.openAll(subjectID, batch) }
+                            for subject in half { try self.openAll(subject) }
                             return nil
                         } catch {
                             return error
@@ -50,20 +50,20 @@ extension VaultStore {
             if let failure { throw failure }
             fastest = min(fastest ?? elapsed, elapsed)
         }
-        return DecryptionFloor(duration: fastest ?? .zero, subjects: batch.eligible.count,
-                               records: batch.records.values.reduce(0) { $0 + $1.values.reduce(0) { $0 + $1.count } })
+        return DecryptionFloor(duration: fastest ?? .zero, subjects: batch.filter(\.found).count,
+                               records: batch.reduce(0) { $0 + $1.recordCount })
     }
 
     /// Opens one subject's key, identity and sealed records of the batch, keeping nothing (each plaintext is
     /// zeroed by `SealedJSON.open`).
-    private func openAll(_ subjectID: String, _ batch: SealedBatch) throws(VaultError) {
-        guard let sealed = batch.subjects[subjectID] else { return }
-        let key = try unwrapKey(id: subjectID, wrapped: sealed.wrapped)
-        try opened([UInt8](sealed.identity), key, AssociatedData.identity(vaultID: vaultID, subjectID: subjectID),
-                   IntegrityFailure(item: "identity", id: subjectID, kind: nil))
-        for (kind, rows) in batch.records[subjectID] ?? [:] {
+    private func openAll(_ subject: SealedSubject) throws(VaultError) {
+        let key = try unwrapKey(id: subject.id, wrapped: subject.wrapped)
+        try opened([UInt8](subject.identity), key, AssociatedData.identity(vaultID: vaultID, subjectID: subject.id),
+                   IntegrityFailure(item: "identity", id: subject.id, kind: nil))
+        let places = AssociatedData.Subject(vaultID: vaultID, subjectID: subject.id)
+        for (kind, rows) in subject.records {
             for row in rows {
-                try opened([UInt8](row.sealed), key, AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: row.id, kind: kind),
+                try opened([UInt8](row.sealed), key, places.item(row.id, kind: kind),
                            IntegrityFailure(item: "record", id: row.id, kind: kind))
             }
         }

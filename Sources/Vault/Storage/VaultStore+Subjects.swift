@@ -1,5 +1,6 @@
 import Foundation
 internal import GRDB
+import RulesEngine
 import Synchronization
 
 /// A subject opened with its data key: identity fields in memory only.
@@ -65,8 +66,24 @@ extension VaultStore {
             let identity = try SealedFields.open([UInt8](sealed), key: key, at: .identity(vaultID: vaultID, subjectID: id))
             return OpenSubject(id: id, key: key, identity: identity)
         } catch {
-            throw VaultError(.integrity, "subject \(id): its sealed identity does not open (integrity failure)")
+            throw Self.identityFailure(id)
         }
+    }
+
+    /// Opens a subject's data key and its identity typed by the subject's shape (what an evaluation reads).
+    func openTypedSubject(id: String, wrapped: Data, identity sealed: Data,
+                          reader: TypedFieldReader) throws(VaultError) -> (key: SecretKey, fields: [String: Value]) {
+        let key = try unwrapKey(id: id, wrapped: wrapped)
+        do {
+            let place = AssociatedData.identity(vaultID: vaultID, subjectID: id)
+            return (key, try SealedFields.open([UInt8](sealed), key: key, at: place, typedBy: reader))
+        } catch {
+            throw Self.identityFailure(id)
+        }
+    }
+
+    private static func identityFailure(_ id: String) -> VaultError {
+        VaultError(.integrity, "subject \(id): its sealed identity does not open (integrity failure)")
     }
 
     /// The subjects whose blind index matches, opened and compared on their full identity.

@@ -1,0 +1,96 @@
+import RulesEngine
+
+/// Reads an opened plaintext straight into values typed by a shape: what `FlatJSON.decode` then
+/// `VaultStore.typed` give, without their intermediate strings and dictionary. An evaluation reads every record
+/// of the rules' kinds this way, and that intermediate step cost it more than the decryption.
+///
+/// Only the canonical form `FlatJSON.encode` writes is read here (no whitespace, no escape, each field of the
+/// shape once, at most 64 fields); booleans, enumeration cases and dates are typed from their bytes, other values through
+/// `FieldType.parse` as `typed` does. Anything else (another writer's JSON, a key that is not plain ASCII and
+/// names no field byte for byte) makes `values` return `nil`, and the caller takes the general path: the result
+/// is always the general path's.
+struct TypedFieldReader: Sendable {
+    /// A class: the search for a key's field goes through them, and copying a structure retained each member.
+    private final class Field: Sendable {
+        let definition: FieldDefinition
+        let name: [UInt8]
+        /// An enumeration's cases, as bytes and as the names a value carries.
+        let cases: [(bytes: [UInt8], name: String)]
+
+        init(_ definition: FieldDefinition) {
+            self.definition = definition
+            name = Array(definition.name.utf8)
+            if case .enumeration(let names) = definition.type { cases = names.map { (Array($0.utf8), $0) } } else { cases = [] }
+        }
+    }
+
+    let shape: RecordShape
+    private let fields: [Field]
+
+    init(shape: RecordShape) {
+        self.shape = shape
+        fields = shape.fields.map(Field.init)
+    }
+
+    /// The typed fields of a canonical plaintext, or `nil` when it is not one this reader decides alone.
+    func values(_ bytes: [UInt8]) -> [String: Value]? {
+        bytes.withUnsafeBufferPointer { values($0) }
+    }
+
+    private func values(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: Value]? {
+        guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}") else {
+            return nil
+        }
+        var result: [String: Value] = Dictionary(minimumCapacity: fields.count)
+        var seen: UInt64 = 0
+        var position = 1
+        if bytes.count == 2 { return result }
+        while true {
+            guard let key = Self.string(bytes, &position), position < bytes.count, bytes[position] == UInt8(ascii: ":")
+            else { return nil }
+            position += 1
+            guard let value = Self.string(bytes, &position), position < bytes.count else { return nil }
+            if let index = fields.firstIndex(where: { $0.name.elementsEqual(bytes[key]) }) {
+                // A repeated field: the general reader keeps the last one, typed or dropped; leave that to it.
+                guard index < 64, seen & (1 << index) == 0 else { return nil }
+                seen |= 1 << index
+                if let typed = Self.typed(bytes[value], fields[index]) { result[fields[index].definition.name] = typed }
+            } else if bytes[key].contains(where: { $0 >= 0x80 }) {
+                // A name that may equal a field's under Unicode equivalence, as `String` compares them.
+                return nil
+            }
+            switch bytes[position] {
+            case UInt8(ascii: ","): position += 1
+            case UInt8(ascii: "}"): return position == bytes.count - 1 ? result : nil
+            default: return nil
+            }
+        }
+    }
+
+    /// The range of a string's bytes, between its quotes, moving past it; `nil` for an escape or a control byte.
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ position: inout Int) -> Range<Int>? {
+        guard position < bytes.count, bytes[position] == UInt8(ascii: "\"") else { return nil }
+        let start = position + 1
+        var end = start
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+            guard bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\\") else { return nil }
+            end += 1
+        }
+        guard end < bytes.count else { return nil }
+        position = end + 1
+        return start..<end
+    }
+
+    /// A value typed as `FieldType.parse` types its text.
+    private static func typed(_ text: Slice<UnsafeBufferPointer<UInt8>>, _ field: Field) -> Value? {
+        switch field.definition.type {
+        case .bool where text.elementsEqual("true".utf8): return .bool(true)
+        case .bool where text.elementsEqual("false".utf8): return .bool(false)
+        case .date: return Day(isoBytes: text).map(Value.date)
+        case .enumeration:
+            if let match = field.cases.first(where: { $0.bytes.elementsEqual(text) }) { return .enumCase(match.name) }
+        default: break
+        }
+        return field.definition.type.parse(String(decoding: text, as: UTF8.self))
+    }
+}
