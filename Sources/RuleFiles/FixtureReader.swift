@@ -84,7 +84,7 @@ public struct FixtureReader {
         }
         guard let name, let asOf, let subject, let fires else { return nil }
         return RuleTestCase(
-            name: name, line: node.mark?.line ?? 0, asOf: asOf, subject: SubjectRecord(id: "subject", fields: subject),
+            name: name, line: node.mark?.line ?? 0, asOf: asOf, subject: SubjectRecord(id: "subject", fields: FieldValues(subject)),
             records: records, history: history, expectFires: fires, expectReveal: reveal, expectSeverity: severity)
     }
 
@@ -98,7 +98,7 @@ public struct FixtureReader {
             return nil
         }
         guard let values = fields(node, of: kind, requireAll: true, skipping: ["kind"]) else { return nil }
-        return Record(id: "line \(node.mark?.line ?? 0)", kind: kindName, fields: values)
+        return Record(id: "line \(node.mark?.line ?? 0)", kind: kindName, fields: FieldValues(values))
     }
 
     private mutating func readPastAlert(_ node: Node) -> PastAlert? {

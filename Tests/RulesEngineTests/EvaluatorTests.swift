@@ -24,7 +24,7 @@ import Testing
     }
 
     private func fires(_ ruleSet: CheckedRuleSet, records: [Record], asOf: String, history: [PastAlert] = [],
-                       subject: [String: Value] = ["naissance": .date(day(born))]) -> Bool
+                       subject: FieldValues = ["naissance": .date(day(born))]) -> Bool
     {
         let result = Evaluator(ruleSet: ruleSet).evaluate(
             subject: SubjectRecord(id: "s", fields: subject), records: records, history: history, asOf: day(asOf),
@@ -100,7 +100,7 @@ import Testing
         let rules = try ruleSet(when: "age < 16")
         #expect(fires(rules, records: [], asOf: "2028-02-29"))
         #expect(!fires(rules, records: [], asOf: "2028-03-01"))
-        let leap: [String: Value] = ["naissance": .date(day("2008-02-29"))]
+        let leap: FieldValues = ["naissance": .date(day("2008-02-29"))]
         #expect(fires(rules, records: [], asOf: "2024-02-28", subject: leap))
         #expect(!fires(rules, records: [], asOf: "2024-02-29", subject: leap))
         let leapThirteen = try ruleSet(when: "age < 17")

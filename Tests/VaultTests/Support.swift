@@ -89,9 +89,9 @@ final class TemporaryVault {
 
     /// Imports a rule fixture case: its subject (with a made-up name) and its records, one CSV per kind.
     func importCase(_ testCase: RuleTestCase, ruleSet: CheckedRuleSet) throws {
-        let subjectColumns = ["nom", "prenom"] + testCase.subject.fields.keys.sorted()
+        let subjectColumns = ["nom", "prenom"] + testCase.subject.fields.dictionary.keys.sorted()
         var subjectCells = ["Fixture", "Cas"]
-        for name in testCase.subject.fields.keys.sorted() { subjectCells.append(testCase.subject.fields[name]?.description ?? "") }
+        for name in testCase.subject.fields.dictionary.keys.sorted() { subjectCells.append(testCase.subject.fields[name]?.description ?? "") }
         for kindName in Set(testCase.records.map(\.kind)).sorted() {
             let kind = try #require(ruleSet.kinds[kindName])
             let columns = subjectColumns + kind.fields.map(\.name)

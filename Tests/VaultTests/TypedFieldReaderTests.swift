@@ -16,8 +16,8 @@ import Testing
     }
 
     /// The general path's result.
-    private static func general(_ bytes: [UInt8], _ shape: RecordShape) throws -> [String: Value] {
-        VaultStore.typed(try #require(FlatJSON.decode(bytes)), shape: shape)
+    private static func general(_ bytes: [UInt8], _ shape: RecordShape) throws -> FieldValues {
+        FieldValues(VaultStore.typed(try #require(FlatJSON.decode(bytes)), shape: shape))
     }
 
     /// A text for a field: valid for its type, or near misses (other case, padding, impossible dates, unicode).
@@ -79,13 +79,26 @@ import Testing
         let fields = ["date": "2026-03-04", "demi_journee": "matin", "justifiee": "false", "motif": "inconnu"]
         let sealed = try SealedFields.seal(fields, key: key, at: place)
         let typed = try SealedFields.open(sealed, key: key, at: place, typedBy: TypedFieldReader(shape: shape))
-        #expect(typed == VaultStore.typed(try SealedFields.open(sealed, key: key, at: place), shape: shape))
+        #expect(typed == FieldValues(VaultStore.typed(try SealedFields.open(sealed, key: key, at: place), shape: shape)))
         #expect(typed["date"] == .date(try #require(Day(iso: "2026-03-04"))) && typed["justifiee"] == .bool(false))
         // Another place: the record does not open, typed or not.
         let elsewhere = AssociatedData(vaultID: "vault", subjectID: "subject", itemID: "other", kind: "absence")
         #expect(throws: CryptoError.self) {
             _ = try SealedFields.open(sealed, key: key, at: elsewhere, typedBy: TypedFieldReader(shape: shape))
         }
+    }
+
+    @Test func fieldValuesAreEqualWhateverTheirOrder() {
+        var built = FieldValues(minimumCapacity: 2)
+        built.appendNew("b", .int(2))
+        built.appendNew("a", .text("x"))
+        let literal: FieldValues = ["a": .text("x"), "b": .int(2)]
+        #expect(built == literal && built.hashValue == literal.hashValue && built["a"] == .text("x") && built["c"] == nil)
+        var changed = literal
+        changed["b"] = .int(3)
+        #expect(changed != literal && changed.count == 2)
+        changed["b"] = nil
+        #expect(changed == ["a": .text("x")])
     }
 
     @Test func subjectPlacesEncodeAsWholePlaces() {

@@ -4,13 +4,13 @@ public struct Record: Sendable, Hashable {
     public let id: String
     /// The kind's name.
     public let kind: String
-    /// The field values; an optional field that was not given is absent from the dictionary.
-    public let fields: [String: Value]
+    /// The field values; an optional field that was not given is absent.
+    public let fields: FieldValues
     /// The record's `date` field, if it has one (read once: windows and ordering read it for every record).
     public let date: Day?
 
     /// Creates a record.
-    public init(id: String, kind: String, fields: [String: Value]) {
+    public init(id: String, kind: String, fields: FieldValues) {
         self.id = id
         self.kind = kind
         self.fields = fields
@@ -23,10 +23,10 @@ public struct SubjectRecord: Sendable, Hashable {
     /// The subject's random identifier.
     public let id: String
     /// The field values; absent fields are missing.
-    public let fields: [String: Value]
+    public let fields: FieldValues
 
     /// Creates a subject.
-    public init(id: String, fields: [String: Value]) {
+    public init(id: String, fields: FieldValues) {
         self.id = id
         self.fields = fields
     }

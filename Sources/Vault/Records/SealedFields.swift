@@ -21,11 +21,11 @@ enum SealedFields {
     /// Opens sealed field values typed by the reader's shape, as `VaultStore.typed` types what `open` gives; fields
     /// the shape does not have, or whose text does not fit their type, are dropped.
     static func open(_ sealed: [UInt8], key: SecretKey, at place: AssociatedData,
-                     typedBy reader: TypedFieldReader) throws(CryptoError) -> [String: Value] {
+                     typedBy reader: TypedFieldReader) throws(CryptoError) -> FieldValues {
         var plaintext = try Sodium.open(sealed, key: key, associatedData: place.bytes)
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
         if let values = reader.values(plaintext) { return values }
-        return VaultStore.typed(try decode(plaintext), shape: reader.shape)
+        return FieldValues(VaultStore.typed(try decode(plaintext), shape: reader.shape))
     }
 
     /// The fields of an opened plaintext (`FlatJSON`, or any JSON object of strings).

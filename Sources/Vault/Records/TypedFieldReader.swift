@@ -33,15 +33,15 @@ struct TypedFieldReader: Sendable {
     }
 
     /// The typed fields of a canonical plaintext, or `nil` when it is not one this reader decides alone.
-    func values(_ bytes: [UInt8]) -> [String: Value]? {
+    func values(_ bytes: [UInt8]) -> FieldValues? {
         bytes.withUnsafeBufferPointer { values($0) }
     }
 
-    private func values(_ bytes: UnsafeBufferPointer<UInt8>) -> [String: Value]? {
+    private func values(_ bytes: UnsafeBufferPointer<UInt8>) -> FieldValues? {
         guard bytes.count >= 2, bytes[0] == UInt8(ascii: "{"), bytes[bytes.count - 1] == UInt8(ascii: "}") else {
             return nil
         }
-        var result: [String: Value] = Dictionary(minimumCapacity: fields.count)
+        var result = FieldValues(minimumCapacity: fields.count)
         var seen: UInt64 = 0
         var position = 1
         if bytes.count == 2 { return result }
@@ -54,7 +54,7 @@ struct TypedFieldReader: Sendable {
                 // A repeated field: the general reader keeps the last one, typed or dropped; leave that to it.
                 guard index < 64, seen & (1 << index) == 0 else { return nil }
                 seen |= 1 << index
-                if let typed = Self.typed(bytes[value], fields[index]) { result[fields[index].definition.name] = typed }
+                if let typed = Self.typed(bytes[value], fields[index]) { result.appendNew(fields[index].definition.name, typed) }
             } else if bytes[key].contains(where: { $0 >= 0x80 }) {
                 // A name that may equal a field's under Unicode equivalence, as `String` compares them.
                 return nil

@@ -72,7 +72,7 @@ extension VaultStore {
 
     /// Opens a subject's data key and its identity typed by the subject's shape (what an evaluation reads).
     func openTypedSubject(id: String, wrapped: Data, identity sealed: Data,
-                          reader: TypedFieldReader) throws(VaultError) -> (key: SecretKey, fields: [String: Value]) {
+                          reader: TypedFieldReader) throws(VaultError) -> (key: SecretKey, fields: FieldValues) {
         let key = try unwrapKey(id: id, wrapped: wrapped)
         do {
             let place = AssociatedData.identity(vaultID: vaultID, subjectID: id)
