@@ -20,6 +20,10 @@ import Testing
         #expect((raw["rule_opened_subjects"] ?? 0) > 0)
         #expect((raw["rule_opened_records"] ?? 0) >= 4 * (raw["rule_opened_subjects"] ?? 1))
         #expect((raw["decryption_floor_vs_plain_sql"] ?? 0) > 0)
+        // The rule's run wrote its alerts, in part of its time.
+        let writing = try #require(raw["rule_write_seconds"])
+        #expect(writing > 0 && writing < (raw["rule_vault_seconds"] ?? 0))
+        #expect((raw["rule_write_vs_plain_sql"] ?? 0) > 0)
         #expect((raw["import_cpu_seconds"] ?? 0) > 0 && (raw["plain_insert_cpu_seconds"] ?? 0) > 0)
         #expect(run.stderr.contains("bench: 600 subjects"))
     }

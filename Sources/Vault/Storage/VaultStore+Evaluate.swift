@@ -35,6 +35,9 @@ public struct EvaluationSummary: Sendable, Encodable {
     public let reminders: Int
     /// Rules that failed to evaluate, with the subject's random identifier.
     public let errors: [String]
+    /// The wall time of the run's write transactions (alerts sealed and stored, audit entries): the part of a run
+    /// no faster reading can remove (`rulesctl bench`). Not part of the summary's JSON.
+    package var writing: Duration = .zero
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", mode, subjects, rules, reminders, errors
@@ -99,12 +102,14 @@ extension VaultStore {
         var runID: Int64?
         var reminders = 0
         var done = 0
+        var writing = Duration.zero
         // The run is recorded by its first transaction and finished by its last, which also raises the follow-up
         // reminders: a run of one chunk (an incremental run, typically) is one transaction and one audit entry.
         for (index, chunk) in chunks.enumerated() {
             let outcomes = try await evaluateChunk(chunk, evaluator: evaluator, asOf: asOf, only: only)
             try beforeWrite()
             let last = index == chunks.count - 1
+            let writeStart = ContinuousClock.now
             let written: ChunkWrite = try audited({ written in
                 var event = AuditEvent(nil, .evaluated)
                 event.detail = "as of \(asOf), \(mode), rule set version \(stored.version), subjects \(chunk.count)"
@@ -130,6 +135,7 @@ extension VaultStore {
                 }
                 return written
             }
+            writing += ContinuousClock.now - writeStart
             // What a transaction wrote enters the summary once it committed.
             runID = written.run
             counts.merge(written.counts) { $0.adding($1) }
@@ -138,8 +144,10 @@ extension VaultStore {
             done += chunk.count
             if !chunk.isEmpty { progress(done, ids.count) }
         }
-        return EvaluationSummary(asOf: asOf.description, mode: mode, subjects: ids.count, rules: counts,
-                                 reminders: reminders, errors: errors)
+        var summary = EvaluationSummary(asOf: asOf.description, mode: mode, subjects: ids.count, rules: counts,
+                                        reminders: reminders, errors: errors)
+        summary.writing = writing
+        return summary
     }
 
     /// What one chunk's transaction wrote: the run's row, the counts by rule, the rules that failed, and on the

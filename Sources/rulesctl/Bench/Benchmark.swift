@@ -104,6 +104,10 @@ struct Benchmark {
         report.raw["rule_opened_subjects"] = Double(floor.subjects)
         report.raw["rule_opened_records"] = Double(floor.records)
         report.raw["decryption_floor_vs_plain_sql"] = Self.seconds(floor.duration) / sql.seconds
+        // Another floor: the run's write transactions (its alerts sealed and stored, its audit entries), which the
+        // SQL query, computing the same young people, does not have.
+        report.raw["rule_write_seconds"] = Self.seconds(rule.value.writing)
+        report.raw["rule_write_vs_plain_sql"] = Self.seconds(rule.value.writing) / sql.seconds
 
         progress("full evaluation of every rule (best of \(Self.evaluationRuns) copies)")
         let (fullStore, full) = try await fastestOnCopies(of: ruleStore, loaded: small, step: "full", asOf: asOf) {
