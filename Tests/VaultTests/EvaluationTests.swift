@@ -50,6 +50,46 @@ import Testing
     }
 
     /// Evaluating one rule does not bring subjects up to date: a later `--changed` run still evaluates them.
+    /// A batch selects its records by subject alone when the rules read every kind, by subject and kind
+    /// otherwise: both give the same subjects, rules and records in the same order, and a kind the rule set no
+    /// longer declares is left out of both.
+    @Test func aBatchReadsTheSameWhetherItSelectsByKindOrNot() throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 200, seed: 3)
+        let ruleSet = try vault.referenceRuleSet()
+        let store = vault.store
+        try store.write { db in
+            let subject = try String.fetchOne(db, sql: "SELECT id FROM subjects ORDER BY id LIMIT 1")
+            try db.execute(sql: """
+                INSERT INTO records (id, subject_id, kind, created_at, sealed, fingerprint)
+                VALUES ('retired-record', ?, 'retired', 0, x'00', randomblob(16))
+                """, arguments: [subject])
+        }
+        let rules = ruleSet.rules.map { (id: $0.id, needs: $0.requiredRecords) }
+        let kinds = Set(ruleSet.kinds.keys)
+        func summary(_ batch: [SealedSubject]) -> [String] {
+            batch.map { subject in
+                "\(subject.id) \(subject.rules.sorted()) \(subject.found) " + subject.records.keys.sorted().map { kind in
+                    kind + ":" + (subject.records[kind] ?? []).map(\.id).joined(separator: ",")
+                }.joined(separator: ";")
+            }
+        }
+        let abs4 = try #require(ruleSet.rule("ABS-4DJ"))
+        let (byKind, bySubject, oneRule) = try store.read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id")
+            return (try store.sealedBatch(db, ids, rules: rules, kinds: kinds, everyKind: false),
+                    try store.sealedBatch(db, ids, rules: rules, kinds: kinds, everyKind: true),
+                    try store.sealedBatch(db, ids, rules: [(abs4.id, abs4.requiredRecords)], kinds: abs4.kinds))
+        }
+        #expect(byKind.count > 100 && byKind.allSatisfy(\.found))
+        #expect(summary(byKind) == summary(bySubject))
+        #expect(!summary(bySubject).contains { $0.contains("retired") })
+        // One rule: only the subjects holding what it needs, with only the kind it reads.
+        #expect(!oneRule.isEmpty && oneRule.count < byKind.count)
+        #expect(oneRule.allSatisfy { $0.rules == [abs4.id] && Set($0.records.keys) == ["absence"]
+            && ($0.records["absence"]?.count ?? 0) >= 4 })
+    }
+
     @Test func evaluatingOneRuleLeavesSubjectsToTheNextIncrementalRun() async throws {
         let vault = try TemporaryVault()
         _ = try vault.importSynthetic(subjects: 200, seed: 4)

@@ -22,8 +22,9 @@ import Testing
 
     /// A text for a field: valid for its type, or near misses (other case, padding, impossible dates, unicode).
     private static func text(for field: FieldDefinition, _ random: inout SystemRandomNumberGenerator) -> String {
+        // Free text with a quote, a backslash or a control character is escaped, and read by the general path.
         var candidates = ["", " ", "x", "é", "e\u{301}", "😀", "2026-02-30", "2026-2-03", "2026-03-04 ", "１２", "-7", "+7",
-                          "TRUE", "oui", "0", "1"]
+                          "TRUE", "oui", "0", "1", "l'\"école\"", "a\\b", "deux\nlignes", "\u{1}", "tab\t"]
         switch field.type {
         case .bool: candidates += ["true", "false", "true", "false"]
         case .int: candidates += ["12", "0", "-3", "9223372036854775807", "9223372036854775808"]
@@ -36,7 +37,10 @@ import Testing
 
     @Test func canonicalPlaintextsAreReadAloneAndAsTheGeneralPathReadsThem() throws {
         var random = SystemRandomNumberGenerator()
+        let key = try SecretKey.random()
+        let place = AssociatedData(vaultID: "vault", subjectID: "subject", itemID: "record", kind: "kind")
         var decidedAlone = 0
+        var leftToTheGeneralPath = 0
         for shape in try Self.shapes() {
             let reader = TypedFieldReader(shape: shape)
             for _ in 0..<300 {
@@ -51,12 +55,28 @@ import Testing
                 if let alone {
                     decidedAlone += 1
                     #expect(alone == expected, "\(shape.name): \(fields)")
+                } else {
+                    leftToTheGeneralPath += 1
                 }
-                // Without an escape or a non-ASCII unknown key, the reader never needs the general path.
+                // Without an escape (the unknown keys here are ASCII), the reader never needs the general path.
                 if !bytes.contains(UInt8(ascii: "\\")) { #expect(alone != nil, "\(shape.name): \(fields)") }
+                // Sealed, the record opens typed, through whichever path, as the general path reads it.
+                let sealed = try SealedFields.seal(fields, key: key, at: place)
+                #expect(try SealedFields.open(sealed, key: key, at: place, typedBy: reader) == expected)
             }
         }
-        #expect(decidedAlone > 1_000)
+        #expect(decidedAlone > 1_000 && leftToTheGeneralPath > 50)
+    }
+
+    @Test func anotherWritersJSONOpensTypedThroughTheGeneralPath() throws {
+        let shape = try #require(try Self.shapes().first { $0.name == "absence" })
+        let key = try SecretKey.random()
+        let place = AssociatedData(vaultID: "vault", subjectID: "subject", itemID: "record", kind: "absence")
+        let text = #"{ "date" : "2026-03-04", "justifiee":"tru\u0065", "motif" : "inconnu", "autre": "é" }"#
+        let sealed = try Sodium.seal(Array(text.utf8), key: key, associatedData: place.bytes)
+        let typed = try SealedFields.open(sealed, key: key, at: place, typedBy: TypedFieldReader(shape: shape))
+        #expect(typed == ["date": .date(try #require(Day(iso: "2026-03-04"))), "justifiee": .bool(true),
+                          "motif": .enumCase("inconnu")])
     }
 
     @Test(arguments: [
@@ -64,7 +84,7 @@ import Testing
         #"{"date":"2026-03-04","date":"2026-03-05"}"#,           // a repeated field: the general path keeps the last
         #"{"justifiee":"tru\u0065"}"#,                            // an escape
         #"{"dat\u0065":"2026-03-04"}"#,                           // an escaped key
-        "{\"e\u{301}tablissement\":\"x\"}",                       // a non-ASCII key: equal to a field under Unicode?
+        "{\"e\u{301}tablissement\":\"x\"}",                       // a key outside ASCII, left to String's comparison
         #"{"date":"2026-03-04"} "#, #"{"date":"2026-03-04""#, #"{"date":1}"#, "{}x", "[]", "",
     ])
     func anythingElseIsLeftToTheGeneralPath(text: String) throws {
@@ -101,6 +121,8 @@ import Testing
         #expect(changed == ["a": .text("x")])
     }
 
+    /// `AssociatedData.init` is built from `Subject` too: the bytes themselves are pinned by
+    /// `SealingTests.associatedDataKeepsItsByteFormat`; this checks the places of one subject against it.
     @Test func subjectPlacesEncodeAsWholePlaces() {
         let places = AssociatedData.Subject(vaultID: "vault-é", subjectID: "sujet")
         for (item, kind) in [("r1", "absence"), ("", ""), ("sujet", "#identity"), ("😀", "incident")] {

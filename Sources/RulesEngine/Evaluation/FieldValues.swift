@@ -19,7 +19,10 @@ public struct FieldValues: Sendable, Hashable, ExpressibleByDictionaryLiteral {
 
     public init(dictionaryLiteral elements: (String, Value)...) {
         self.init()
-        for (name, value) in elements { self[name] = value }
+        for (name, value) in elements {
+            precondition(self[name] == nil, "field '\(name)' given twice in a literal")
+            appendNew(name, value)
+        }
     }
 
     /// Room for `count` fields.

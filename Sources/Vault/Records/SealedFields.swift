@@ -31,9 +31,13 @@ enum SealedFields {
     /// The fields of an opened plaintext (`FlatJSON`, or any JSON object of strings).
     private static func decode(_ plaintext: [UInt8]) throws(CryptoError) -> [String: String] {
         if let fields = FlatJSON.decode(plaintext) { return fields }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(plaintext)) as? [String: String] else {
-            throw .authenticationFailed
+        // Read in place (no copy of the plaintext left unzeroed); the caller zeroes it.
+        let object = plaintext.withUnsafeBytes { bytes -> [String: String]? in
+            guard let base = bytes.baseAddress else { return nil }
+            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none)
+            return (try? JSONSerialization.jsonObject(with: data)) as? [String: String]
         }
+        guard let object else { throw .authenticationFailed }
         return object
     }
 

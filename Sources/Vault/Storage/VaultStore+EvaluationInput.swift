@@ -67,27 +67,37 @@ extension VaultStore {
         }
     }
 
-    /// The sealed rows a batch's evaluation reads, in two queries: the records of `kinds`, then the keys and
-    /// identities of the subjects holding what one of `rules` needs (counted on the plaintext kind column of the
-    /// rows read; a rule that needs no record makes every subject asked a candidate). Nothing is opened. Subjects
-    /// come in the order asked; rows are grouped as they come, so that a subject's identifier is looked up once
-    /// per group of rows, not once per row (this step cost an evaluation more than SQLite did).
+    /// The sealed rows a batch's evaluation reads, in two or three queries: when every rule needs records, the
+    /// counts of the kinds they need by subject (from the index alone: at a hundred thousand subjects, fetching
+    /// the sealed rows of subjects who cannot fire cost more than counting), then the records of `kinds` of the
+    /// subjects left, then the keys and identities of the subjects holding what one of `rules` needs (counted
+    /// again on the plaintext kind column of the rows read, in the same snapshot; a rule that needs no record
+    /// makes every subject asked a candidate). Nothing is opened. Subjects
+    /// come in the order asked, each kind's records in the order of the index on (subject, kind, source) and then
+    /// of insertion, which the `ORDER BY` states and the index gives without sorting (`last` breaks ties of date
+    /// by it). Rows are grouped as they come, so that a subject's identifier is looked up once per group of rows,
+    /// not once per row (this step cost an evaluation more than SQLite did). The sealed rows of subjects that
+    /// turn out ineligible are read too, and dropped with the candidates once the batch is built.
     ///
     /// - Parameter everyKind: whether `kinds` holds every kind of the rule set (an evaluation of every rule, as a
     ///   rule, usually): the records are then selected by subject alone, and other kinds (of declarations since
     ///   removed) are skipped here. Selecting on both columns costs one index search per subject and kind.
     func sealedBatch(_ db: Database, _ ids: [String], rules: [(id: String, needs: [String: Int])],
                      kinds: Set<String>, everyKind: Bool = false) throws -> [SealedSubject] {
+        let ids = try rules.allSatisfy({ !$0.needs.isEmpty }) ? couldFire(db, ids, rules: rules) : ids
+        guard !ids.isEmpty else { return [] }
         var candidates = ids.map { SealedSubject(id: $0, rules: []) }
         var position: [String: Int] = Dictionary(minimumCapacity: ids.count)
         for (index, id) in ids.enumerated() { position[id] = index }
         let recordRows = everyKind
             ? try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT subject_id, id, kind, sealed FROM records WHERE subject_id IN (SELECT value FROM json_each(?))
+                ORDER BY subject_id, kind, source, rowid
                 """), arguments: [Self.jsonArray(ids)])
             : try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT subject_id, id, kind, sealed FROM records
                 WHERE subject_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))
+                ORDER BY subject_id, kind, source, rowid
                 """), arguments: [Self.jsonArray(ids), Self.jsonArray(kinds.sorted())])
         var group: (id: String, index: Int)?
         while let row = try recordRows.next() {
@@ -123,6 +133,22 @@ extension VaultStore {
             batch[index].found = true
         }
         return batch
+    }
+
+    /// The subjects of `ids` (in that order) holding the records one of `rules` needs, counted on the index.
+    private func couldFire(_ db: Database, _ ids: [String], rules: [(id: String, needs: [String: Int])]) throws -> [String] {
+        let needed = rules.reduce(into: Set<String>()) { $0.formUnion($1.needs.keys) }
+        var held: [String: [String: Int]] = [:]
+        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+            SELECT subject_id, kind, COUNT(*) FROM records
+            WHERE subject_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))
+            GROUP BY subject_id, kind
+            """), arguments: [Self.jsonArray(ids), Self.jsonArray(needed.sorted())])
+        while let row = try rows.next() { held[row[0], default: [:]][row[1]] = row[2] }
+        return ids.filter { id in
+            guard let counts = held[id] else { return false }
+            return rules.contains { rule in rule.needs.allSatisfy { (counts[$0.key] ?? 0) >= $0.value } }
+        }
     }
 
     /// A JSON array of strings, for `json_each(?)`.
