@@ -88,6 +88,23 @@ import Testing
         #expect(!oneRule.isEmpty && oneRule.count < byKind.count)
         #expect(oneRule.allSatisfy { $0.rules == [abs4.id] && Set($0.records.keys) == ["absence"]
             && ($0.records["absence"]?.count ?? 0) >= 4 })
+        // Rules needing several kinds, or one of several: the subjects counted in SQL are those counted here.
+        let mixed: [(id: String, needs: [String: Int])] = [("A", ["absence": 6]), ("B", ["incident": 1, "sanction": 1])]
+        let (ids, mixedBatch, held) = try store.read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id")
+            var held: [String: [String: Int]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT subject_id, kind, COUNT(*) FROM records GROUP BY subject_id, kind") {
+                held[row[0], default: [:]][row[1]] = row[2]
+            }
+            return (ids, try store.sealedBatch(db, ids, rules: mixed, kinds: ["absence", "incident", "sanction"]), held)
+        }
+        func firing(_ id: String) -> Set<String> {
+            Set(mixed.filter { rule in rule.needs.allSatisfy { (held[id]?[$0.key] ?? 0) >= $0.value } }.map(\.id))
+        }
+        let expected = ids.filter { !firing($0).isEmpty }
+        #expect(!expected.isEmpty && expected.contains { firing($0).contains("B") })
+        #expect(mixedBatch.map(\.id) == expected)
+        #expect(mixedBatch.allSatisfy { $0.rules == firing($0.id) })
     }
 
     @Test func evaluatingOneRuleLeavesSubjectsToTheNextIncrementalRun() async throws {

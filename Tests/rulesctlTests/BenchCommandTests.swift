@@ -24,6 +24,9 @@ import Testing
         let writing = try #require(raw["rule_write_seconds"])
         #expect(writing > 0 && writing < (raw["rule_vault_seconds"] ?? 0))
         #expect((raw["rule_write_vs_plain_sql"] ?? 0) > 0)
+        // The baseline that stores what it finds stored one alert per young person the vault alerted about.
+        #expect(raw["rule_sql_stored_alerts"] == raw["rule_alerts"] && (raw["rule_alerts"] ?? 0) > 0)
+        #expect((raw["rule_sql_store_seconds"] ?? 0) > 0 && (raw["evaluate_vs_plain_sql_store"] ?? 0) > 0)
         #expect((raw["import_cpu_seconds"] ?? 0) > 0 && (raw["plain_insert_cpu_seconds"] ?? 0) > 0)
         #expect(run.stderr.contains("bench: 600 subjects"))
     }

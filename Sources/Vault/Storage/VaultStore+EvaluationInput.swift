@@ -135,20 +135,24 @@ extension VaultStore {
         return batch
     }
 
-    /// The subjects of `ids` (in that order) holding the records one of `rules` needs, counted on the index.
+    /// The subjects of `ids` (in that order) holding the records one of `rules` needs, counted by SQLite on the
+    /// index (`HAVING` one clause per rule, one bound count per kind it needs).
     private func couldFire(_ db: Database, _ ids: [String], rules: [(id: String, needs: [String: Int])]) throws -> [String] {
+        guard !rules.isEmpty else { return [] }
         let needed = rules.reduce(into: Set<String>()) { $0.formUnion($1.needs.keys) }
-        var held: [String: [String: Int]] = [:]
-        let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-            SELECT subject_id, kind, COUNT(*) FROM records
-            WHERE subject_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))
-            GROUP BY subject_id, kind
-            """), arguments: [Self.jsonArray(ids), Self.jsonArray(needed.sorted())])
-        while let row = try rows.next() { held[row[0], default: [:]][row[1]] = row[2] }
-        return ids.filter { id in
-            guard let counts = held[id] else { return false }
-            return rules.contains { rule in rule.needs.allSatisfy { (counts[$0.key] ?? 0) >= $0.value } }
+        var arguments: StatementArguments = [Self.jsonArray(ids), Self.jsonArray(needed.sorted())]
+        var clauses: [String] = []
+        for rule in rules {
+            let needs = rule.needs.sorted { $0.key < $1.key }
+            clauses.append("(" + needs.map { _ in "SUM(kind = ?) >= ?" }.joined(separator: " AND ") + ")")
+            for (kind, count) in needs { arguments += [kind, count] }
         }
+        let found = try String.fetchSet(db.cachedStatement(sql: """
+            SELECT subject_id FROM records
+            WHERE subject_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))
+            GROUP BY subject_id HAVING \(clauses.joined(separator: " OR "))
+            """), arguments: arguments)
+        return ids.filter(found.contains)
     }
 
     /// A JSON array of strings, for `json_each(?)`.
