@@ -14,8 +14,9 @@ struct BenchCommand: AsyncParsableCommand {
             into a new vault and the same rows into plain SQLite tables, each the best of three fresh runs \
             (import_vs_plain_insert, rows per second, higher is better); evaluates ABS-4DJ alone over the vault \
             and as one SQL query over the plaintext copy, checking that both find the same young people \
-            (evaluate_vs_plain_sql, time; the raw figures add the decryption alone of the rule's inputs, the \
-            floor under that ratio); imports one more day of \
+            (evaluate_vs_plain_sql, time; the raw figures add two floors under that ratio, the decryption alone \
+            of the rule's inputs and the run's alert writes, and a baseline that also stores the alerts it finds, \
+            evaluate_vs_plain_sql_store); imports one more day of \
             absences and evaluates incrementally (incremental_vs_full, time); evaluates everything again at 10× \
             the subjects (growth_10x, time). An evaluation stores its alerts and cannot be repeated on one vault: \
             each is timed on three identical copies of the vault (opened and warmed up first), the fastest kept. \
