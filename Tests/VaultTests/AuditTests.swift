@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import RulesEngine
 import Testing
-import Vault
+@testable import Vault
 
 @Suite struct AuditTests {
     private let identity = ["nom": "Dupont", "prenom": "Emilie", "naissance": "2012-03-01"]
@@ -141,6 +141,15 @@ import Vault
         // The register still opens under the new key, holders included, and the break-glass list is intact.
         #expect(try rotated.tokens().map(\.holder) == tokensBefore.map(\.holder))
         #expect(try rotated.breakGlassUses().count == 1)
+        // The break-glass reason was sealed again under the new key: it opens with it, in its place (it did not:
+        // the rotation's update matched no row).
+        let reason = try rotated.read { db -> String in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT token_id, subject_id, reason FROM break_glass"))
+            let place = rotated.breakGlassPlace(subjectID: row["subject_id"], token: row["token_id"])
+            let opened = try Sodium.open([UInt8](row["reason"] as Data), key: rotated.keys.keyEncryption, associatedData: place.bytes)
+            return String(decoding: opened, as: UTF8.self)
+        }
+        #expect(reason == "demande n° 7")
         #expect(try rotated.verify().failures.isEmpty)
         let result = try rotated.verifyAudit()
         #expect(result.ok, "\(result.problems)")

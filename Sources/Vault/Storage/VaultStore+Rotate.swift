@@ -46,11 +46,15 @@ extension VaultStore {
                                           naming: IntegrityFailure(item: "token-holder", id: id, kind: nil))
                 try db.execute(sql: "UPDATE tokens SET holder = ? WHERE id = ?", arguments: [Data(resealed), id])
             }
-            for row in try Row.fetchAll(db, sql: "SELECT rowid, token_id, subject_id, reason FROM break_glass") {
+            // By its primary key: `SELECT rowid` names its column `id` here (an alias of the rowid), so
+            // `row["rowid"]` was nil and the update below matched nothing.
+            for row in try Row.fetchAll(db, sql: "SELECT id, token_id, subject_id, reason FROM break_glass") {
                 let place = breakGlassPlace(subjectID: row["subject_id"], token: row["token_id"])
                 let resealed = try reseal(row["reason"], at: place, to: newKeys,
                                           naming: IntegrityFailure(item: "break-glass", id: row["token_id"], kind: nil))
-                try db.execute(sql: "UPDATE break_glass SET reason = ? WHERE rowid = ?", arguments: [Data(resealed), row["rowid"]])
+                let id: Int64 = row["id"]
+                try db.execute(sql: "UPDATE break_glass SET reason = ? WHERE id = ?", arguments: [Data(resealed), id])
+                guard db.changesCount == 1 else { throw VaultError(.storage, "break-glass opening \(id) was not re-sealed") }
             }
             try db.execute(sql: "DELETE FROM vault_meta WHERE name IN ('pwhash_salt', 'pwhash_opslimit', 'pwhash_memlimit')")
             for (name, value) in meta {
