@@ -6,7 +6,7 @@ import Testing
     private let born = day("2010-05-15")
     private let calendar = SchoolCalendar.france
 
-    private func deadline(_ clause: Retention, _ fields: [String: Value] = [:], birth: Day? = nil) -> Day? {
+    private func deadline(_ clause: Retention, _ fields: FieldValues = [:], birth: Day? = nil) -> Day? {
         clause.deadline(fields: fields, birth: birth ?? born, calendar: calendar)
     }
 

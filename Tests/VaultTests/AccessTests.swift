@@ -128,8 +128,16 @@ import Vault
         #expect(narrowed != reference)
         _ = try vault.store.loadRuleSet(narrowed)
         #expect(try vault.store.alerts(for: school).allSatisfy { $0.rule != "ABS-4DJ" })
-        // The alert is still there, for the coordinator.
+        // The alert is still there, for the coordinator; the school can no longer move it, and its try is logged.
+        let alert = try #require(try vault.store.alerts(rule: "ABS-4DJ").first)
         #expect(try vault.store.alerts(rule: "ABS-4DJ").count == 1)
+        let logged = try vault.store.status().auditEntries
+        #expect(throws: VaultError.self) {
+            try vault.store.transition(alert: alert.id, to: .acknowledged, actor: "CPE", by: school, outcome: nil, comment: nil)
+        }
+        let refusals = try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.seq > logged }
+        #expect(refusals.map(\.decision) == ["not permitted"] && refusals.first?.role == "education_nationale")
+        #expect(try vault.store.alerts(rule: "ABS-4DJ").first?.status == "open")
     }
 
     /// The audience stored with an alert is checked against the rule of that name today: a role its rule no

@@ -40,6 +40,7 @@ import RulesEngine
         #expect(try vault.store.status().records == 5)
         #expect(try vault.store.status().subjects == 2)
 
+        let lucasID = try #require(try vault.store.findSubjects(identity: lucas).first)
         let before = try vault.store.status().auditEntries
         let summary = try vault.store.purge(asOf: day)
         #expect(summary.subjects == 2)
@@ -47,6 +48,14 @@ import RulesEngine
         #expect(summary.subjectsErased == 1)
         #expect(summary.recordsDestroyed == 3)
         #expect(try vault.store.findSubjects(identity: lucas).isEmpty)
+        // Crypto-shredding: his wrapped data key is gone, and every row that named him.
+        let left = try vault.store.read { db in
+            try ["subject_keys", "records", "blind_indexes", "alerts", "subjects"].map { table in
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(table == "subjects" ? "id" : "subject_id") = ?",
+                                 arguments: [lucasID]) ?? -1
+            }
+        }
+        #expect(left == [0, 0, 0, 0, 0])
         let id = try #require(try vault.store.findSubjects(identity: emilie).first)
         let kept = try vault.store.showSubject(try vault.store.consolePrincipal(), id: id, purpose: "contrôle de la purge")
         #expect(kept.records.map(\.kind).sorted() == ["absence", "incident"])

@@ -308,7 +308,9 @@ import VigieHTTP
                 #expect(json(response.body)["size2"] as? Int == 3)
             }
             try await client.execute(uri: "/v1/audit/proof", method: .get, headers: bearer(fixture.auditor)) { #expect($0.status == .badRequest) }
-            for uri in ["/v1/audit/entries", "/v1/audit/checkpoint", "/v1/audit/proof?entry=1"] {
+            // A bad number from a role that may not read the log is a refusal, logged, not a bad request.
+            for uri in ["/v1/audit/entries", "/v1/audit/checkpoint", "/v1/audit/proof?entry=1", "/v1/audit/entries?since=abc",
+                        "/v1/audit/proof?entry=x"] {
                 let logged = try fixture.store.auditSize()
                 try await client.execute(uri: uri, method: .get, headers: bearer(fixture.school)) { #expect($0.status == .forbidden) }
                 // Each refusal is logged as the school's.

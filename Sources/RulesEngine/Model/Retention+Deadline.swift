@@ -2,7 +2,7 @@ extension Retention {
     /// The day this clause destroys a record (or, for the subject's shape, the whole file): the record is kept
     /// until the day before. `fields` are the record's typed values (the subject's for the subject's shape), `birth`
     /// the subject's birth date. `nil` when the clause cannot apply: its date field is absent, or the birth date.
-    public func deadline(fields: [String: Value], birth: Day?, calendar: SchoolCalendar) -> Day? {
+    public func deadline(fields: FieldValues, birth: Day?, calendar: SchoolCalendar) -> Day? {
         switch self {
         case .untilAge(let age):
             return birth?.birthday(turning: age)
@@ -21,7 +21,7 @@ extension Retention {
 
 extension RecordShape {
     /// The earliest deadline of the shape's `retain` clauses ("the earliest one wins"); `nil` when none applies.
-    public func retentionDeadline(fields: [String: Value], birth: Day?, calendar: SchoolCalendar) -> Day? {
+    public func retentionDeadline(fields: FieldValues, birth: Day?, calendar: SchoolCalendar) -> Day? {
         retention.compactMap { $0.deadline(fields: fields, birth: birth, calendar: calendar) }.min()
     }
 }

@@ -13,19 +13,25 @@ enum SealedFields {
 
     /// Opens sealed field values; `.authenticationFailed` if the bytes, the key or the place differ.
     static func open(_ sealed: [UInt8], key: SecretKey, at place: AssociatedData) throws(CryptoError) -> [String: String] {
-        var plaintext = try Sodium.open(sealed, key: key, associatedData: place.bytes)
-        defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
-        return try decode(plaintext)
+        try opened(sealed, key: key, at: place) { plaintext throws(CryptoError) in try decode(plaintext) }
     }
 
     /// Opens sealed field values typed by the reader's shape, as `VaultStore.typed` types what `open` gives; fields
     /// the shape does not have, or whose text does not fit their type, are dropped.
     static func open(_ sealed: [UInt8], key: SecretKey, at place: AssociatedData,
                      typedBy reader: TypedFieldReader) throws(CryptoError) -> FieldValues {
+        try opened(sealed, key: key, at: place) { plaintext throws(CryptoError) in
+            if let values = reader.values(plaintext) { return values }
+            return FieldValues(VaultStore.typed(try decode(plaintext), shape: reader.shape))
+        }
+    }
+
+    /// Reads the plaintext of a sealed item with `read`, then zeroes it.
+    private static func opened<T>(_ sealed: [UInt8], key: SecretKey, at place: AssociatedData,
+                                  _ read: ([UInt8]) throws(CryptoError) -> T) throws(CryptoError) -> T {
         var plaintext = try Sodium.open(sealed, key: key, associatedData: place.bytes)
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
-        if let values = reader.values(plaintext) { return values }
-        return FieldValues(VaultStore.typed(try decode(plaintext), shape: reader.shape))
+        return try read(plaintext)
     }
 
     /// The fields of an opened plaintext (`FlatJSON`, or any JSON object of strings).

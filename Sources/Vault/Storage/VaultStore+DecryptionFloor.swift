@@ -26,7 +26,7 @@ extension VaultStore {
             try sealedBatch(db, try String.fetchAll(db, sql: "SELECT id FROM subjects"),
                             rules: [(rule.id, rule.requiredRecords)], kinds: rule.kinds)
         }
-        let halves = Self.halves(batch.filter(\.found))
+        let halves = Self.halves(batch)
         var fastest: Duration?
         for _ in 0..<runs {
             let start = ContinuousClock.now
@@ -50,7 +50,7 @@ extension VaultStore {
             if let failure { throw failure }
             fastest = min(fastest ?? elapsed, elapsed)
         }
-        return DecryptionFloor(duration: fastest ?? .zero, subjects: batch.filter(\.found).count,
+        return DecryptionFloor(duration: fastest ?? .zero, subjects: batch.count,
                                records: batch.reduce(0) { $0 + $1.recordCount })
     }
 

@@ -120,11 +120,11 @@ extension VaultStore {
                                                                          at: startedAt))
                 try store(outcomes, db, into: &written)
                 // Only an evaluation of every rule brings a subject up to date; a subject a rule failed on stays due.
-                let done = written.failed.isEmpty ? chunk : chunk.filter { !written.failed.contains($0) }
-                if only == nil, !done.isEmpty {
+                let settled = chunk.filter { !written.failed.contains($0) }
+                if only == nil, !settled.isEmpty {
                     try db.execute(sql: """
                         DELETE FROM touched_subjects WHERE subject_id IN (SELECT value FROM json_each(?)) AND version <= ?
-                        """, arguments: [Self.jsonArray(done), touchedBefore])
+                        """, arguments: [Self.jsonArray(settled), touchedBefore])
                 }
                 if last {
                     let raised = try raiseReminders(db, asOf: asOf)

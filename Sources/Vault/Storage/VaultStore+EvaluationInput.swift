@@ -17,12 +17,11 @@ struct SealedSubject {
     let id: String
     /// The rules whose required records the subject holds.
     var rules: Set<String>
+    /// Its wrapped data key and sealed identity (empty until read: a wrapped key never is).
     var wrapped = Data()
     var identity = Data()
     /// Sealed records of the kinds asked, by kind, in index order.
     var records: [String: [SealedRecords.Row]] = [:]
-    /// Whether its key and identity were found (a subject erased meanwhile has none).
-    var found = false
 
     var recordCount: Int { records.values.reduce(0) { $0 + $1.count } }
 }
@@ -54,7 +53,7 @@ extension VaultStore {
             let readers = ruleSet.kinds.filter { kinds.contains($0.key) }.mapValues(TypedFieldReader.init)
             var inputs: [EvaluationInput] = []
             inputs.reserveCapacity(batch.count)
-            for sealed in batch where sealed.found {
+            for sealed in batch {
                 let subject = try openTypedSubject(id: sealed.id, wrapped: sealed.wrapped, identity: sealed.identity,
                                                    reader: identities)
                 inputs.append(EvaluationInput(
@@ -67,21 +66,17 @@ extension VaultStore {
         }
     }
 
-    /// The sealed rows a batch's evaluation reads, in two or three queries: when every rule needs records, the
-    /// counts of the kinds they need by subject (from the index alone: at a hundred thousand subjects, fetching
-    /// the sealed rows of subjects who cannot fire cost more than counting), then the records of `kinds` of the
-    /// subjects left, then the keys and identities of the subjects holding what one of `rules` needs (counted
-    /// again on the plaintext kind column of the rows read, in the same snapshot; a rule that needs no record
-    /// makes every subject asked a candidate). Nothing is opened. Subjects
-    /// come in the order asked, each kind's records in the order of the index on (subject, kind, source) and then
-    /// of insertion, which the `ORDER BY` states and the index gives without sorting (`last` breaks ties of date
-    /// by it). Rows are grouped as they come, so that a subject's identifier is looked up once per group of rows,
-    /// not once per row (this step cost an evaluation more than SQLite did). The sealed rows of subjects that
-    /// turn out ineligible are read too, and dropped with the candidates once the batch is built.
+    /// The sealed rows a batch's evaluation reads, nothing opened: when every rule needs records, the subjects who
+    /// could fire, counted on the index (`couldFire`); the records of `kinds` of the subjects left; the keys and
+    /// identities of those holding what one of `rules` needs (counted again on the rows read, in the same
+    /// snapshot; a rule that needs no record makes every subject asked a candidate). Subjects come in the order
+    /// asked and without those erased meanwhile; each kind's records in the index's order on (subject, kind,
+    /// source), then insertion (`last` breaks ties of date by it). Rows are grouped by subject as they come, so
+    /// that a subject is looked up once per group, not once per row (docs/PERFORMANCE.md, fifth round).
     ///
-    /// - Parameter everyKind: whether `kinds` holds every kind of the rule set (an evaluation of every rule, as a
-    ///   rule, usually): the records are then selected by subject alone, and other kinds (of declarations since
-    ///   removed) are skipped here. Selecting on both columns costs one index search per subject and kind.
+    /// - Parameter everyKind: whether `kinds` holds every kind of the rule set: records are then selected by
+    ///   subject alone (one index search per subject, not per subject and kind), and kinds no longer declared are
+    ///   skipped here.
     func sealedBatch(_ db: Database, _ ids: [String], rules: [(id: String, needs: [String: Int])],
                      kinds: Set<String>, everyKind: Bool = false) throws -> [SealedSubject] {
         let ids = try rules.allSatisfy({ !$0.needs.isEmpty }) ? couldFire(db, ids, rules: rules) : ids
@@ -99,16 +94,16 @@ extension VaultStore {
                 WHERE subject_id IN (SELECT value FROM json_each(?)) AND kind IN (SELECT value FROM json_each(?))
                 ORDER BY subject_id, kind, source, rowid
                 """), arguments: [Self.jsonArray(ids), Self.jsonArray(kinds.sorted())])
-        var group: (id: String, index: Int)?
+        var group = (id: "", index: 0)
         while let row = try recordRows.next() {
             let id: String = row[0]
-            if id != group?.id {
+            if id != group.id {
                 guard let index = position[id] else { continue }
                 group = (id, index)
             }
             let kind: String = row[2]
-            guard let index = group?.index, !everyKind || kinds.contains(kind) else { continue }
-            candidates[index].records[kind, default: []].append(SealedRecords.Row(id: row[1], sealed: row[3]))
+            guard !everyKind || kinds.contains(kind) else { continue }
+            candidates[group.index].records[kind, default: []].append(SealedRecords.Row(id: row[1], sealed: row[3]))
         }
         var batch: [SealedSubject] = []
         for var candidate in candidates {
@@ -130,9 +125,9 @@ extension VaultStore {
             guard let index = position[row[0]] else { continue }
             batch[index].wrapped = row[1]
             batch[index].identity = row[2]
-            batch[index].found = true
         }
-        return batch
+        // A subject erased since its records were read has no key row: it is left out.
+        return batch.filter { !$0.wrapped.isEmpty }
     }
 
     /// The subjects of `ids` (in that order) holding the records one of `rules` needs, counted by SQLite on the

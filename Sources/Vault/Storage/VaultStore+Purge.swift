@@ -59,9 +59,11 @@ extension VaultStore {
             let chunk = ids[start..<min(start + Self.purgeChunk, ids.count)]
             let purgeChunk = { (db: Database) throws -> (Int, Int) in
                 let ruleSet = try self.checkedRuleSet(db).1
+                let readers = Readers(subject: TypedFieldReader(shape: ruleSet.subject),
+                                      kinds: ruleSet.kinds.filter { !$0.value.retention.isEmpty }.mapValues(TypedFieldReader.init))
                 var erased = 0, destroyed = 0
                 for id in chunk {
-                    let outcome = try self.purgeSubject(db, id, ruleSet: ruleSet, asOf: asOf, dryRun: dryRun)
+                    let outcome = try self.purgeSubject(db, id, ruleSet: ruleSet, readers: readers, asOf: asOf, dryRun: dryRun)
                     if outcome.erased { erased += 1 }
                     destroyed += outcome.records
                 }
@@ -73,23 +75,27 @@ extension VaultStore {
         }
     }
 
+    /// The typed readers of a purge's rule set: the subject's, and those of the kinds with `retain` clauses.
+    private struct Readers {
+        let subject: TypedFieldReader
+        let kinds: [String: TypedFieldReader]
+    }
+
     /// Purges one subject in the caller's transaction and logs what it destroyed (with `dryRun`, only counts what
     /// is due); a subject erased since the list was read is skipped.
-    private func purgeSubject(_ db: Database, _ id: String, ruleSet: CheckedRuleSet, asOf: Day,
+    private func purgeSubject(_ db: Database, _ id: String, ruleSet: CheckedRuleSet, readers: Readers, asOf: Day,
                               dryRun: Bool) throws -> (erased: Bool, records: Int)
     {
-        let subject: OpenSubject
+        let subject: (key: SecretKey, fields: FieldValues)
         do {
-            subject = try openSubject(db, id: id)
+            subject = try openTypedSubject(db, id: id, reader: readers.subject)
         } catch let error as VaultError where error.code == .notFound {
             return (false, 0)
         }
-        let identity = Self.typed(subject.identity, shape: ruleSet.subject)
+        let identity = subject.fields
         let birth: Day? = if case .date(let day)? = identity["naissance"] { day } else { nil }
         if let due = ruleSet.subject.retentionDeadline(fields: identity, birth: birth, calendar: ruleSet.calendar), due <= asOf {
-            if dryRun {
-                return (true, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE subject_id = ?", arguments: [id]) ?? 0)
-            }
+            if dryRun { return (true, try recordCount(db, id)) }
             let records = try destroySubject(db, id)
             var event = AuditEvent(nil, .purge, subjectID: id)
             // The deadline is not written: `until age 25` would give the birth date away.
@@ -98,18 +104,24 @@ extension VaultStore {
             return (true, records)
         }
         var destroyed: [String: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, kind, sealed FROM records WHERE subject_id = ?", arguments: [id]) {
-            let recordID: String = row["id"]
-            let kind: String = row["kind"]
-            // A kind the rule set no longer declares has no clause to apply: it is kept.
-            guard let shape = ruleSet.kinds[kind], !shape.retention.isEmpty else { continue }
-            let place = AssociatedData(vaultID: vaultID, subjectID: id, itemID: recordID, kind: kind)
-            guard let fields = try? SealedFields.open([UInt8](row["sealed"] as Data), key: subject.key, at: place) else {
+        let places = AssociatedData.Subject(vaultID: vaultID, subjectID: id)
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, sealed FROM records WHERE subject_id = ?"),
+                                    arguments: [id])
+        for row in rows {
+            let recordID: String = row[0]
+            let kind: String = row[1]
+            // A kind the rule set no longer declares, or without a clause, is kept.
+            guard let reader = readers.kinds[kind] else { continue }
+            guard let fields = try? SealedFields.open([UInt8](row[2] as Data), key: subject.key, at: places.item(recordID, kind: kind),
+                                                      typedBy: reader)
+            else {
                 throw VaultError(IntegrityFailure(item: "record", id: recordID, kind: kind))
             }
-            guard let due = shape.retentionDeadline(fields: Self.typed(fields, shape: shape), birth: birth,
-                                                    calendar: ruleSet.calendar), due <= asOf else { continue }
-            if !dryRun { try db.execute(sql: "DELETE FROM records WHERE id = ? AND subject_id = ?", arguments: [recordID, id]) }
+            guard let due = reader.shape.retentionDeadline(fields: fields, birth: birth, calendar: ruleSet.calendar),
+                  due <= asOf else { continue }
+            if !dryRun {
+                try db.cachedStatement(sql: "DELETE FROM records WHERE id = ? AND subject_id = ?").execute(arguments: [recordID, id])
+            }
             destroyed[kind, default: 0] += 1
         }
         let count = destroyed.values.reduce(0, +)

@@ -33,11 +33,23 @@ extension VaultStore {
 
     /// Opens a subject's data key and identity; a failure names the subject and never the data.
     func openSubject(_ db: Database, id: String) throws -> OpenSubject {
+        let row = try sealedSubject(db, id: id)
+        return try openSubject(id: id, wrapped: row[0], identity: row[1])
+    }
+
+    /// `openSubject(_:id:)`, the identity typed by the subject's shape.
+    func openTypedSubject(_ db: Database, id: String, reader: TypedFieldReader) throws -> (key: SecretKey, fields: FieldValues) {
+        let row = try sealedSubject(db, id: id)
+        return try openTypedSubject(id: id, wrapped: row[0], identity: row[1], reader: reader)
+    }
+
+    /// A subject's wrapped data key and sealed identity, as stored; `.notFound` if it does not exist.
+    private func sealedSubject(_ db: Database, id: String) throws -> Row {
         let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT k.wrapped, s.identity FROM subject_keys k JOIN subjects s ON s.id = k.subject_id WHERE k.subject_id = ?
             """), arguments: [id])
         guard let row else { throw VaultError(.notFound, "subject \(id): not found") }
-        return try openSubject(id: id, wrapped: row[0], identity: row[1])
+        return row
     }
 
     /// A subject's data key from its wrapped form, as stored (alone, for reading alerts without the identity).
@@ -61,29 +73,32 @@ extension VaultStore {
 
     /// Opens a subject from its wrapped data key and sealed identity, as stored.
     func openSubject(id: String, wrapped: Data, identity sealed: Data) throws(VaultError) -> OpenSubject {
-        let key = try unwrapKey(id: id, wrapped: wrapped)
-        do {
-            let identity = try SealedFields.open([UInt8](sealed), key: key, at: .identity(vaultID: vaultID, subjectID: id))
-            return OpenSubject(id: id, key: key, identity: identity)
-        } catch {
-            throw Self.identityFailure(id)
+        let (key, identity) = try openIdentity(id: id, wrapped: wrapped, sealed: sealed) { sealed, key, place throws(CryptoError) in
+            try SealedFields.open(sealed, key: key, at: place)
         }
+        return OpenSubject(id: id, key: key, identity: identity)
     }
 
     /// Opens a subject's data key and its identity typed by the subject's shape (what an evaluation reads).
     func openTypedSubject(id: String, wrapped: Data, identity sealed: Data,
                           reader: TypedFieldReader) throws(VaultError) -> (key: SecretKey, fields: FieldValues) {
-        let key = try unwrapKey(id: id, wrapped: wrapped)
-        do {
-            let place = AssociatedData.identity(vaultID: vaultID, subjectID: id)
-            return (key, try SealedFields.open([UInt8](sealed), key: key, at: place, typedBy: reader))
-        } catch {
-            throw Self.identityFailure(id)
+        try openIdentity(id: id, wrapped: wrapped, sealed: sealed) { sealed, key, place throws(CryptoError) in
+            try SealedFields.open(sealed, key: key, at: place, typedBy: reader)
         }
     }
 
-    private static func identityFailure(_ id: String) -> VaultError {
-        VaultError(.integrity, "subject \(id): its sealed identity does not open (integrity failure)")
+    /// Unwraps a subject's data key and opens its sealed identity with `open`; an identity that does not open is
+    /// an integrity failure naming the subject.
+    private func openIdentity<T>(id: String, wrapped: Data, sealed: Data,
+                                 _ open: ([UInt8], SecretKey, AssociatedData) throws(CryptoError) -> T)
+        throws(VaultError) -> (SecretKey, T)
+    {
+        let key = try unwrapKey(id: id, wrapped: wrapped)
+        do {
+            return (key, try open([UInt8](sealed), key, .identity(vaultID: vaultID, subjectID: id)))
+        } catch {
+            throw VaultError(.integrity, "subject \(id): its sealed identity does not open (integrity failure)")
+        }
     }
 
     /// The subjects whose blind index matches, opened and compared on their full identity.
@@ -157,11 +172,16 @@ extension VaultStore {
         return count
     }
 
+    /// How many records a subject has.
+    func recordCount(_ db: Database, _ subjectID: String) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT COUNT(*) FROM records WHERE subject_id = ?"), arguments: [subjectID]) ?? 0
+    }
+
     /// Destroys a subject in the caller's transaction, its wrapped data key first, then its identity, indexes,
     /// records and break-glass openings (alerts and the touched mark go by cascade), and counts the erasure;
     /// returns the number of records destroyed.
     func destroySubject(_ db: Database, _ subjectID: String) throws -> Int {
-        let records = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE subject_id = ?", arguments: [subjectID]) ?? 0
+        let records = try recordCount(db, subjectID)
         try db.execute(sql: "DELETE FROM subject_keys WHERE subject_id = ?", arguments: [subjectID])
         try db.execute(sql: "DELETE FROM records WHERE subject_id = ?", arguments: [subjectID])
         try db.execute(sql: "DELETE FROM blind_indexes WHERE subject_id = ?", arguments: [subjectID])

@@ -94,8 +94,9 @@ struct PlainCopy {
     /// count in a plaintext detail) and one log row, in one transaction. Returns the alerts stored.
     func storeAbsences4(asOf: Day) throws -> Int {
         try pool.write { db in
+            let now = Int(Date().timeIntervalSince1970)
             var arguments = Self.arguments(asOf: asOf)
-            arguments += ["now": Int(Date().timeIntervalSince1970), "followUp": asOf.adding(days: 15).description]
+            arguments += ["now": now, "followUp": asOf.adding(days: 15).description]
             try db.execute(sql: """
                 INSERT INTO plain_alerts (id, nom, prenom, naissance, rule_id, severity, status, audience, group_name,
                                           raised_on, follow_up, created_at, detail)
@@ -106,7 +107,7 @@ struct PlainCopy {
                 """, arguments: arguments)
             let stored = db.changesCount
             try db.execute(sql: "INSERT INTO plain_log (at, detail) VALUES (?, ?)",
-                           arguments: [Int(Date().timeIntervalSince1970), "evaluated ABS-4DJ as of \(asOf): \(stored) alerts"])
+                           arguments: [now, "evaluated ABS-4DJ as of \(asOf): \(stored) alerts"])
             return stored
         }
     }
