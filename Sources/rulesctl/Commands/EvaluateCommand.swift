@@ -53,7 +53,11 @@ struct EvaluateCommand: AsyncParsableCommand {
         } else {
             Self.print(summary)
         }
-        // A rule that could not be evaluated for a subject is a failure to act on (§7); the subject stays due.
+        try Self.failIfRulesFailed(summary)
+    }
+
+    /// A rule that could not be evaluated for a subject is a failure to act on (§7); the subject stays due.
+    static func failIfRulesFailed(_ summary: EvaluationSummary) throws {
         if !summary.errors.isEmpty {
             throw Console.fail("\(summary.errors.count) rule evaluations failed; their subjects stay due for the next run")
         }

@@ -67,7 +67,7 @@ struct ImportCommand: AsyncParsableCommand {
             } catch {
                 // The files before this one are stored; the JSON document says which, and which was refused.
                 if json {
-                    result.refused = .init(file: file, error: .init(code: error.code.rawValue, message: error.message))
+                    result.refused = .init(file: file, error: .init(error))
                     try Console.json(result)
                 }
                 // The multi-line FILE:LINE list goes to stderr; the last line is the one-line reason.
@@ -85,8 +85,6 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         if json { try Console.json(result) }
-        if let failed = result.evaluation?.errors.count, failed > 0 {
-            throw Console.fail("\(failed) rule evaluations failed; their subjects stay due for the next run")
-        }
+        if let evaluation = result.evaluation { try EvaluateCommand.failIfRulesFailed(evaluation) }
     }
 }

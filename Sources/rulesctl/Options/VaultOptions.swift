@@ -51,7 +51,7 @@ struct VaultOptions: ParsableArguments {
 extension Console {
     /// Reports a vault error: the JSON document with --json, the one-line reason on stderr, exit status 1.
     static func fail(_ error: VaultError, json: Bool) -> ExitCode {
-        if json { try? Console.json(VaultFailureJSON(error: .init(code: error.code.rawValue, message: error.message))) }
+        if json { try? Console.json(VaultFailureJSON(error: .init(error))) }
         return fail(error.message)
     }
 }
@@ -61,6 +61,11 @@ struct VaultFailureJSON: Encodable {
     struct Detail: Encodable {
         let code: String
         let message: String
+
+        init(_ error: VaultError) {
+            code = error.code.rawValue
+            message = error.message
+        }
     }
 
     let ok = false
