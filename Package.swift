@@ -90,6 +90,8 @@ let package = Package(
             dependencies: [
                 "VigieHTTP", "Vault", "RulesEngine", "RuleFiles",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // A test holds the database's write lock, as another process would.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: upcoming
         ),

@@ -15,6 +15,9 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
         case notPermitted = "not_permitted"
         case invalidToken = "invalid_token"
         case storage
+        /// Another connection (an import, an evaluation, a server's audit entries) held the database's write lock,
+        /// or a reader its log, for longer than the busy timeout: nothing was changed; try again.
+        case busy
     }
 
     /// The failure's kind.

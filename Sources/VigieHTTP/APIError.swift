@@ -8,11 +8,14 @@ public struct APIError: HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// Seconds after which the client may try again (`Retry-After`), for a vault busy with another writer.
+    public let retryAfter: Int?
 
-    public init(_ status: HTTPResponse.Status, code: String, _ message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, retryAfter: Int? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.retryAfter = retryAfter
     }
 
     /// The vault's refusals and failures, as HTTP.
@@ -24,6 +27,9 @@ public struct APIError: HTTPResponseError, Sendable {
         case .notFound: self.init(.notFound, code: "not_found", error.message)
         case .invalidInput: self.init(.unprocessableContent, code: "invalid_input", error.message)
         case .noRuleSet: self.init(.serviceUnavailable, code: "no_rule_set", error.message)
+        // An import or an evaluation holds the write lock: this request changed nothing and logged nothing.
+        case .busy: self.init(.serviceUnavailable, code: "busy", "the vault is busy with an import or an evaluation; try again",
+                              retryAfter: 1)
         default: self.init(.internalServerError, code: error.code.rawValue, "the vault could not serve the request")
         }
     }
@@ -43,6 +49,7 @@ public struct APIError: HTTPResponseError, Sendable {
         let data = (try? encoder.encode(ErrorBody(error: .init(code: code, message: message)))) ?? Data()
         var headers = HTTPFields()
         headers[.contentType] = "application/json"
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -401,6 +401,23 @@ import Testing
         #expect(logged.filter { $0.action == "integrity_check" && $0.decision == "failed" }.count == 2)
     }
 
+    /// Moving an alert needs its subject's data key, not the identity: the identity stays sealed (here it could
+    /// not even be opened, tampered with), while the resolution is still sealed and authenticated.
+    @Test func anAlertMovesWithoutOpeningItsSubjectsIdentity() async throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 300)
+        _ = try await vault.store.evaluate(asOf: asOf, only: ["ABS-4DJ"])
+        let alert = try #require(try vault.store.alerts(rule: "ABS-4DJ").first)
+        try await DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db in
+            try db.execute(sql: "UPDATE subjects SET identity = CAST(identity AS BLOB) || x'00' WHERE id = ?", arguments: [alert.subject])
+        }
+        try vault.store.transition(alert: alert.id, to: .acknowledged, actor: "test", outcome: nil, comment: "vu")
+        let moved = try #require(try vault.store.alerts(rule: "ABS-4DJ").first { $0.id == alert.id })
+        #expect(moved.status == "acknowledged")
+        #expect(moved.comment == "vu")
+        #expect(try vault.store.verify().failures.map(\.item) == ["identity"])
+    }
+
     /// A run that fails in its second chunk keeps what its first chunk committed (its alerts, its audit entry, the
     /// run's unfinished record, its subjects brought up to date) and nothing of the second; once the records are
     /// mended, the next run completes it with exactly the alerts of an uninterrupted run.

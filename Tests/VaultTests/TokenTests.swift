@@ -163,6 +163,23 @@ extension PasetoVectorTests.Vector: CustomTestStringConvertible {
         }
     }
 
+    /// The vault itself bounds a token's lifetime (not only the command line's `--ttl` parser): a year at most.
+    @Test func aTokenOfMoreThanAYearIsRefusedAtIssue() throws {
+        let vault = try TemporaryVault()
+        let logged = try vault.store.auditSize()
+        for lifetime: TimeInterval in [VaultStore.maxTokenLifetime + 1, 10 * 366 * 86_400, 0, -60] {
+            #expect {
+                try vault.store.issueToken(role: "education_nationale", groups: ["prevention_jeunesse"], holder: "x",
+                                           lifetime: lifetime)
+            } throws: { ($0 as? VaultError)?.code == .invalidInput }
+        }
+        #expect(try vault.store.tokens().isEmpty)
+        #expect(try vault.store.auditSize() == logged)
+        let year = try vault.store.issueToken(role: "education_nationale", groups: ["prevention_jeunesse"], holder: "x",
+                                              lifetime: VaultStore.maxTokenLifetime)
+        #expect(try vault.store.tokens().map(\.id) == [year.id])
+    }
+
     /// pyseto, an independent implementation, verifies our token with the PASERK key and the vault id.
     @Test func independentImplementationVerifiesTheToken() throws {
         let vault = try TemporaryVault()

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Hummingbird
 import HummingbirdTesting
 import RuleFiles
@@ -181,6 +182,37 @@ import VigieHTTP
         var seconds: Int {
             get { lock.withLock { value } }
             set { lock.withLock { value = newValue } }
+        }
+    }
+
+    /// An import in another process holds the write lock past the busy timeout: a listing, which must log its read
+    /// first, is refused 503 with a `Retry-After`, serves nothing, and is served again once the lock is released.
+    @Test func aVaultBusyWithAnotherWriterAnswers503() async throws {
+        let fixture = try await Fixture()
+        let store = try VaultStore.open(directory: fixture.root.appendingPathComponent("vault").path,
+                                        key: .keyFile(fixture.root.appendingPathComponent("k").path), environment: [:],
+                                        busyTimeout: 0.2)
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        let other = try DatabaseQueue(path: fixture.root.appendingPathComponent("vault/vault.sqlite").path,
+                                      configuration: configuration)
+        let logged = try store.auditSize()
+        try other.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let app = Application(router: VigieAPI.router(store: store, limiter: RateLimiter(limit: 1_000_000),
+                                                      refusals: RateLimiter(limit: 1_000_000)))
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.school)) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(errorCode(response.body) == "busy")
+                #expect(response.headers[.retryAfter] == "1")
+                #expect(json(response.body)["alerts"] == nil)
+            }
+            try other.inDatabase { try $0.execute(sql: "ROLLBACK") }
+            #expect(try store.auditSize() == logged)
+            try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.school)) { response in
+                #expect(response.status == .ok)
+                #expect((json(response.body)["alerts"] as? [Any])?.count == 1)
+            }
         }
     }
 

@@ -246,7 +246,8 @@ extension VaultStore {
             return event
         }) { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT subject_id, status, resolution, audience, group_name, rule_id FROM alerts WHERE id = ?
+                SELECT a.subject_id, a.status, a.resolution, a.audience, a.group_name, a.rule_id, k.wrapped
+                FROM alerts a LEFT JOIN subject_keys k ON k.subject_id = a.subject_id WHERE a.id = ?
                 """, arguments: [id]) else {
                 throw VaultError(.notFound, "alert \(id): not found")
             }
@@ -261,12 +262,15 @@ extension VaultStore {
             guard allowed else {
                 throw VaultError(.invalidInput, "alert \(id) is \(current.rawValue); it cannot become \(status.rawValue)")
             }
-            let subject = try openSubject(db, id: row["subject_id"])
-            let place = AlertResolution.place(vaultID: vaultID, subjectID: subject.id, alertID: id)
+            // The resolution needs the subject's data key only: the identity stays sealed.
+            let subjectID: String = row["subject_id"]
+            guard let wrapped = row["wrapped"] as Data? else { throw VaultError(.notFound, "subject \(subjectID): not found") }
+            let key = try unwrapKey(id: subjectID, wrapped: wrapped)
+            let place = AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id)
             var resolution = AlertResolution()
             if let bytes = row["resolution"] as Data? {
                 do {
-                    resolution = try SealedJSON.open(AlertResolution.self, [UInt8](bytes), key: subject.key, at: place)
+                    resolution = try SealedJSON.open(AlertResolution.self, [UInt8](bytes), key: key, at: place)
                 } catch {
                     throw VaultError(.integrity, "alert \(id): integrity failure, its sealed resolution does not authenticate")
                 }
@@ -274,7 +278,7 @@ extension VaultStore {
             if status == .acknowledged { resolution.acknowledgedBy = actor } else { resolution.closedBy = actor }
             if let outcome { resolution.outcome = outcome.rawValue }
             if let comment { resolution.comment = comment }
-            let sealed = try SealedJSON.seal(resolution, key: subject.key, at: place)
+            let sealed = try SealedJSON.seal(resolution, key: key, at: place)
             let column = status == .acknowledged ? "acknowledged_at" : "closed_at"
             try db.execute(sql: "UPDATE alerts SET status = ?, \(column) = ?, resolution = ? WHERE id = ?",
                            arguments: [status.rawValue, Int(Date().timeIntervalSince1970), Data(sealed), id])

@@ -38,7 +38,7 @@ extension VaultStore {
             try purgeChunks(ids, asOf: asOf, dryRun: dryRun, erased: &erased, destroyed: &destroyed)
         } catch {
             // What the committed chunks destroyed must not stay in the log because a later chunk failed.
-            if !dryRun { try? checkpoint() }
+            if !dryRun { try? checkpoint(after: "") }
             throw error
         }
         if dryRun {
@@ -48,7 +48,7 @@ extension VaultStore {
                 return event
             }) { _ in () }
         } else {
-            try checkpoint()
+            try checkpoint(after: "the purge is done (\(erased) files and \(destroyed) records destroyed)")
         }
         return PurgeSummary(asOf: asOf.description, subjects: ids.count, subjectsErased: erased, recordsDestroyed: destroyed)
     }

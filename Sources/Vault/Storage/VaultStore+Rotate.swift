@@ -62,7 +62,7 @@ extension VaultStore {
             }
             return count
         }
-        try checkpoint()
+        try checkpoint(after: "the root key is rotated (\(count) subject keys re-wrapped)")
         return count
     }
 

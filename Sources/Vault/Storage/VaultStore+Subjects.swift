@@ -168,7 +168,7 @@ extension VaultStore {
             }
             return try destroySubject(db, subjectID)
         }
-        try checkpoint()
+        try checkpoint(after: "subject \(subjectID) is erased")
         return count
     }
 
@@ -194,12 +194,20 @@ extension VaultStore {
         return records
     }
 
-    /// Moves the write-ahead log into the database and truncates it.
-    func checkpoint() throws(VaultError) {
+    /// Moves the write-ahead log into the database and truncates it, so that no destroyed page stays in it. It waits
+    /// (up to the busy timeout) for other connections still reading older pages, such as `serve`'s; if they do not
+    /// finish, the log keeps those pages, and the error says so: `done` is what was committed before (the erasure
+    /// stands).
+    func checkpoint(after done: String) throws(VaultError) {
         do {
-            try writer.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+            _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
         } catch {
-            throw VaultError(.storage, "cannot checkpoint the vault database")
+            let failure = Self.storageError(error, otherwise: VaultError(.storage, "\(done), but the vault database could "
+                + "not be checkpointed: pages holding what was destroyed or replaced may stay in its write-ahead log"))
+            guard failure.code == .busy else { throw failure }
+            throw VaultError(.busy, "\(done), but another process (is `rulesctl serve` running?) kept reading the vault: "
+                + "pages holding what was destroyed or replaced stay in its write-ahead log until that process stops or "
+                + "the next `purge` truncates it")
         }
     }
 }

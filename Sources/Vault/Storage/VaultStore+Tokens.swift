@@ -6,6 +6,9 @@ internal import RulesEngine
 extension VaultStore {
     /// The longest holder text accepted in a token.
     public static let maxHolderLength = 200
+    /// The longest lifetime a token is issued for: partners' tokens are renewed at least every year, so that a
+    /// departed holder's token does not outlive the year (revocation aside).
+    public static let maxTokenLifetime: TimeInterval = 366 * 86_400
 
     private func signingKeys() throws(VaultError) -> (publicKey: [UInt8], secretKey: SecretKey) {
         try crypto { () throws(CryptoError) in try Sodium.signingKeyPair(seed: keys.tokenSeed) }
@@ -38,7 +41,9 @@ extension VaultStore {
         guard !trimmed.isEmpty, trimmed.count <= Self.maxHolderLength else {
             throw VaultError(.invalidInput, "--holder must name the holder in 1 to \(Self.maxHolderLength) characters")
         }
-        guard lifetime > 0 else { throw VaultError(.invalidInput, "--ttl must be positive") }
+        guard lifetime > 0, lifetime <= Self.maxTokenLifetime else {
+            throw VaultError(.invalidInput, "--ttl must be positive and at most 366 days")
+        }
         let id = try crypto { () throws(CryptoError) in try RandomID.make() }
         let expiry = now.addingTimeInterval(lifetime)
         let claims = TokenClaims(jti: id, sub: trimmed, role: role, groups: groups.uniquedSorted(),

@@ -45,10 +45,17 @@ public final class VaultStore: Sendable {
         try manager.setAttributes([.posixPermissions: 0o700], ofItemAtPath: directory)
     }
 
-    private static func connect(_ path: String) throws(VaultError) -> DatabasePool {
+    /// How long a connection waits for another one's write lock (an import's transaction, a server's audit
+    /// entries, a checkpoint's readers) before it gives up with `VaultError.Code.busy`.
+    public static let defaultBusyTimeout: Double = 10
+
+    private static func connect(_ path: String, busyTimeout: TimeInterval) throws(VaultError) -> DatabasePool {
         // The database, its WAL and shared-memory files are readable by the owner only.
         umask(0o077)
         var configuration = Configuration()
+        // Several processes share a vault (`serve` logging every request while the coordinator imports and
+        // evaluates): a writer waits for the lock instead of failing at once.
+        configuration.busyMode = .timeout(busyTimeout)
         configuration.prepareDatabase { db in
             // Deleted content is overwritten, so that erased rows do not linger in free pages.
             try db.execute(sql: "PRAGMA secure_delete = ON")
@@ -72,7 +79,7 @@ public final class VaultStore: Sendable {
             }
             return pool
         } catch {
-            throw VaultError(.storage, "\(path): cannot open the database")
+            throw storageError(error, otherwise: VaultError(.storage, "\(path): cannot open the database"))
         }
     }
 
@@ -112,7 +119,7 @@ public final class VaultStore: Sendable {
         meta["population"] = Array(String(population).utf8)
         meta["index_bits"] = Array(String(bits).utf8)
         meta["created_at"] = Array(String(Int(Date().timeIntervalSince1970)).utf8)
-        let pool = try connect(databasePath(directory))
+        let pool = try connect(databasePath(directory), busyTimeout: defaultBusyTimeout)
         try write(pool) { db in
             for (name, value) in meta {
                 try db.execute(sql: "INSERT INTO vault_meta (name, value) VALUES (?, ?)", arguments: [name, Data(value)])
@@ -129,13 +136,14 @@ public final class VaultStore: Sendable {
     }
 
     /// Opens an existing vault with its root key; a wrong key or passphrase is refused before anything is read.
-    public static func open(directory: String, key: RootKeySource,
-                            environment: [String: String]) throws(VaultError) -> VaultStore
+    /// `busyTimeout`: how long each transaction waits for another process's write lock before it fails as `busy`.
+    public static func open(directory: String, key: RootKeySource, environment: [String: String],
+                            busyTimeout: Double = defaultBusyTimeout) throws(VaultError) -> VaultStore
     {
         guard FileManager.default.fileExists(atPath: databasePath(directory)) else {
             throw VaultError(.notAVault, "\(directory): no vault here; create one with 'rulesctl init'")
         }
-        let pool = try connect(databasePath(directory))
+        let pool = try connect(databasePath(directory), busyTimeout: busyTimeout)
         let meta: [String: [UInt8]] = try read(pool) { db in
             var values: [String: [UInt8]] = [:]
             for row in try Row.fetchAll(db, sql: "SELECT name, value FROM vault_meta") {
@@ -180,7 +188,7 @@ public final class VaultStore: Sendable {
         } catch let error as CryptoError {
             throw VaultError(sealed: error)
         } catch {
-            throw VaultError(.storage, "the vault database refused the change; nothing was stored")
+            throw storageError(error, otherwise: VaultError(.storage, "the vault database refused the change; nothing was stored"))
         }
     }
 
@@ -192,8 +200,17 @@ public final class VaultStore: Sendable {
         } catch let error as CryptoError {
             throw VaultError(sealed: error)
         } catch {
-            throw VaultError(.storage, "cannot read the vault database")
+            throw storageError(error, otherwise: VaultError(.storage, "cannot read the vault database"))
         }
+    }
+
+    /// A database error as the vault reports it: a lock held past the busy timeout is `busy` (the transaction was
+    /// rolled back, so nothing changed), anything else `otherwise`.
+    static func storageError(_ error: any Error, otherwise: VaultError) -> VaultError {
+        guard let database = error as? DatabaseError,
+              database.resultCode == .SQLITE_BUSY || database.resultCode == .SQLITE_LOCKED else { return otherwise }
+        return VaultError(.busy, "the vault is busy: another process (an import, an evaluation, `rulesctl serve`) held "
+            + "its database for too long; nothing was changed; try again")
     }
 
     /// A write transaction of this process: refused once the key was rotated elsewhere, its integrity failures logged.

@@ -100,10 +100,7 @@ struct TokenCommand: AsyncParsableCommand {
         }
     }
 
-    /// The longest lifetime a token may be issued for: partners' tokens are renewed at least every year.
-    static let maxLifetime: TimeInterval = 366 * 86_400
-
-    /// `12h`, `30d`, `8w` in seconds, at most `maxLifetime`; `nil` for anything else.
+    /// `12h`, `30d`, `8w` in seconds, at most `VaultStore.maxTokenLifetime`; `nil` for anything else.
     static func seconds(_ text: String) -> TimeInterval? {
         guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0, amount <= 366 * 24 else { return nil }
         let scale: Int
@@ -114,6 +111,6 @@ struct TokenCommand: AsyncParsableCommand {
         default: return nil
         }
         let seconds = TimeInterval(amount * scale)
-        return seconds <= maxLifetime ? seconds : nil
+        return seconds <= VaultStore.maxTokenLifetime ? seconds : nil
     }
 }
