@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         // The partner HTTP API (rulesctl serve), with graceful shutdown through swift-service-lifecycle.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird's own I/O library: its thread pool runs the server's blocking vault calls.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         // Structured access logs (already a dependency of Hummingbird).
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
@@ -54,6 +56,7 @@ let package = Package(
             dependencies: [
                 "Vault", "RulesEngine", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             resources: [.copy("openapi.json")],
             swiftSettings: upcoming

@@ -16,7 +16,8 @@ public enum VigieAPI {
                               refusals: RateLimiter = RateLimiter(limit: 20)) -> Router<VaultRequestContext> {
         let router = Router(context: VaultRequestContext.self)
         router.add(middleware: AccessLogMiddleware())
-        router.add(middleware: TokenAuthMiddleware(store: store, refusals: refusals))
+        let vault = VaultCalls(store: store)
+        router.add(middleware: TokenAuthMiddleware(vault: vault, refusals: refusals))
         router.add(middleware: RateLimitMiddleware(limiter: limiter))
         router.get("/healthz") { _, _ -> JSONBody<[String: String]> in JSONBody(["status": "ok"]) }
         router.get("/openapi.json") { _, _ -> Response in
@@ -24,10 +25,10 @@ public enum VigieAPI {
             headers[.contentType] = "application/json"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: openAPIDocument)))
         }
-        AlertsController(store: store).addRoutes(to: router)
-        SubjectsController(store: store).addRoutes(to: router)
-        RecordsController(store: store).addRoutes(to: router)
-        AuditController(store: store).addRoutes(to: router)
+        AlertsController(vault: vault).addRoutes(to: router)
+        SubjectsController(vault: vault).addRoutes(to: router)
+        RecordsController(vault: vault).addRoutes(to: router)
+        AuditController(vault: vault).addRoutes(to: router)
         return router
     }
 

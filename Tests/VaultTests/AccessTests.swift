@@ -72,6 +72,20 @@ import Vault
         #expect(ruleSet.roles["bailleur"]?.contributes == ["signalement_bailleur"])
     }
 
+    /// Only a view granted by the role's own contributions is limited to them: the decision says so itself.
+    @Test func aViewGrantedByContributionAloneIsLimitedToTheRolesOwnRecords() throws {
+        let policy = AccessPolicy(ruleSet: try #require(Self.ruleSet))
+        let referent = Principal(tokenID: "t", role: "referent", groups: ["prevention_jeunesse"])
+        let own = policy.subject(referent, contributed: true, alerted: false, breakGlass: false)
+        #expect(own.isPermitted && own.ownRecordsOnly)
+        #expect(!policy.subject(referent, contributed: true, alerted: true, breakGlass: false).ownRecordsOnly)
+        #expect(!policy.subject(referent, contributed: false, alerted: false, breakGlass: false).isPermitted)
+        let coordinator = Principal(tokenID: "t", role: "coordinateur", groups: ["prevention_jeunesse"])
+        let managed = policy.subject(coordinator, contributed: true, alerted: false, breakGlass: false)
+        #expect(managed.isPermitted && !managed.ownRecordsOnly)
+        #expect(!policy.subject(.console(groups: []), contributed: true, alerted: false, breakGlass: false).ownRecordsOnly)
+    }
+
     @Test func everyRuleAgainstEveryRole() throws {
         let ruleSet = try #require(Self.ruleSet)
         let policy = AccessPolicy(ruleSet: ruleSet)
@@ -79,9 +93,9 @@ import Vault
             for role in ruleSet.roles.keys {
                 let member = Principal(tokenID: "t", role: role, groups: [rule.group])
                 let outsider = Principal(tokenID: "t", role: role, groups: [])
-                let decision = policy.alert(member, audience: rule.audience, group: rule.group)
+                let decision = policy.alert(member, audience: rule.audience, group: rule.group, rule: rule.id)
                 #expect(decision.isPermitted == rule.audience.contains(role))
-                #expect(!policy.alert(outsider, audience: rule.audience, group: rule.group).isPermitted)
+                #expect(!policy.alert(outsider, audience: rule.audience, group: rule.group, rule: rule.id).isPermitted)
                 if rule.labels.contains("judiciaire") { #expect(!(role == "education_nationale" && decision.isPermitted)) }
             }
         }
@@ -95,16 +109,22 @@ import Vault
         let reference = try #require(RuleSet.check(try TemporaryVault.referenceSources()).ruleSet)
         let withoutRole = try #require(RuleSet.check(try TemporaryVault.referenceSources(withoutRole: "bailleur")).ruleSet)
         let principal = Principal(tokenID: "t", role: "bailleur", groups: ["prevention_jeunesse", "cellule_ancienne"])
-        let addressed = (audience: ["bailleur", "coordinateur"], group: "prevention_jeunesse")
-        #expect(AccessPolicy(ruleSet: reference).alert(principal, audience: addressed.audience, group: addressed.group).isPermitted)
-        let refused = AccessPolicy(ruleSet: withoutRole).alert(principal, audience: addressed.audience, group: addressed.group)
+        // No rule notifies the bailleur (a rule set naming a role it does not declare would not check): a
+        // reminder, which goes by its stored audience, is addressed to it here.
+        let addressed = (audience: ["bailleur", "coordinateur"], group: "prevention_jeunesse", rule: VaultStore.reminderRule)
+        #expect(AccessPolicy(ruleSet: reference).alert(principal, audience: addressed.audience, group: addressed.group,
+                                                       rule: addressed.rule).isPermitted)
+        let refused = AccessPolicy(ruleSet: withoutRole).alert(principal, audience: addressed.audience, group: addressed.group,
+                                                               rule: addressed.rule)
         #expect(refused.outcome == .notPermitted)
         #expect(refused.description == "not permitted: unknown role 'bailleur'")
         // An alert of a group the policy no longer has, to a token that still lists it.
-        let gone = AccessPolicy(ruleSet: reference).alert(principal, audience: addressed.audience, group: "cellule_ancienne")
+        let gone = AccessPolicy(ruleSet: reference).alert(principal, audience: addressed.audience, group: "cellule_ancienne",
+                                                          rule: addressed.rule)
         #expect(gone.description == "not permitted: group 'cellule_ancienne' is no longer in the policy")
         // The console still reads everything.
-        #expect(AccessPolicy(ruleSet: withoutRole).alert(.console(groups: []), audience: addressed.audience, group: "x").isPermitted)
+        #expect(AccessPolicy(ruleSet: withoutRole).alert(.console(groups: []), audience: addressed.audience, group: "x",
+                                                         rule: "ABS-4DJ").isPermitted)
     }
 
     /// Through the vault: once a newer rule set stops notifying the school of ABS-4DJ, its listing no longer

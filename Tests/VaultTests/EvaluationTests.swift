@@ -215,7 +215,7 @@ import Testing
         })
     }
 
-    @Test func overdueFollowUpRaisesOneReminderToTheCoordinator() async throws {
+    @Test func overdueFollowUpRaisesOneReminderToTheAlertsAudience() async throws {
         let vault = try TemporaryVault()
         let csv = absenceHeader + (6...9).map { "Dupont,Emilie,2012-03-01,,2025-10-0\($0),matin,false," }.joined(separator: "\n") + "\n"
         _ = try vault.store.importFile(try vault.file("a.csv", csv), kind: "absence", source: "education_nationale")
@@ -229,7 +229,8 @@ import Testing
         let logged = try vault.store.auditLog(try vault.store.consolePrincipal()).last { $0.action == "evaluation" }
         #expect(logged?.detail.hasSuffix("follow-up reminders: 1") == true)
         let reminder = try #require(try vault.store.alerts(rule: VaultStore.reminderRule).first)
-        #expect(reminder.audience == ["coordinateur"])
+        #expect(reminder.audience == alert.audience)
+        #expect(reminder.audience == ["education_nationale", "coordinateur"])
         #expect(reminder.parent == alert.id)
         #expect(reminder.subject == alert.subject)
         let again = try await vault.store.evaluate(asOf: Day(iso: due)!.adding(days: 2), only: ["ABS-4DJ"])
@@ -251,6 +252,18 @@ import Testing
         #expect(late.reminders == 2)
         let reminders = try vault.store.alerts(rule: VaultStore.reminderRule)
         #expect(Set(reminders.compactMap(\.parent)) == Set(alerts.map(\.id)))
+        // Each reminder goes to its alert's audience only: ABS-10DJ does not notify the coordinator, nor does its
+        // reminder, which the coordinator's token does not list.
+        for alert in alerts {
+            #expect(reminders.first { $0.parent == alert.id }?.audience == alert.audience)
+        }
+        let heavy = try #require(try vault.store.alerts(rule: "ABS-10DJ").first)
+        #expect(!heavy.audience.contains("coordinateur"))
+        let coordinator = Principal(tokenID: "t", role: "coordinateur", groups: ["prevention_jeunesse"])
+        let seen = try vault.store.alerts(for: coordinator, rule: VaultStore.reminderRule)
+        #expect(seen.compactMap(\.parent) == [try #require(try vault.store.alerts(rule: "ABS-4DJ").first).id])
+        let department = Principal(tokenID: "t", role: "conseil_departemental", groups: ["prevention_jeunesse"])
+        #expect(try vault.store.alerts(for: department, rule: VaultStore.reminderRule).compactMap(\.parent) == [heavy.id])
         #expect(try await vault.store.evaluate(asOf: Day(iso: "2026-01-02")!, only: rules).reminders == 0)
     }
 

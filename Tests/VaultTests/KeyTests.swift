@@ -19,6 +19,39 @@ import Vault
         #expect(error.message.contains("chmod 600"))
     }
 
+    /// The key file is `vigie-key-v1 <base64 of 32 bytes>` and a newline; anything else is refused as not a key
+    /// file, and the vault stays closed.
+    @Test func aKeyFileIsItsHeaderAndThirtyTwoBytesOfBase64() throws {
+        let vault = try TemporaryVault()
+        let text = try String(contentsOfFile: vault.keyFile, encoding: .utf8)
+        #expect(text.hasPrefix("vigie-key-v1 ") && text.hasSuffix("\n"))
+        let encoded = String(text.dropFirst("vigie-key-v1 ".count).dropLast())
+        #expect(Data(base64Encoded: encoded)?.count == 32)
+        let malformed = [
+            "vigie-key-v1 " + String(encoded.dropLast(4)) + "\n",            // 30 bytes
+            "vigie-key-v1 " + Data(count: 33).base64EncodedString() + "\n",  // 33 bytes
+            "vigie-key-v1 " + encoded.replacingOccurrences(of: encoded.prefix(1), with: "*") + "\n",
+            "vigie-key-v1 " + encoded.prefix(20) + " " + encoded.dropFirst(20) + "\n",
+            "vigie-key-v2 " + encoded + "\n",
+            "vigie-key-v1 \n",
+            "vigie-key-v1 " + encoded + String(repeating: " ", count: 5_000),
+        ]
+        for (index, text) in malformed.enumerated() {
+            let path = vault.root.appendingPathComponent("bad-\(index).key").path
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600]))
+            let error = try #require(throws: VaultError.self) {
+                try VaultStore.open(directory: vault.directory, key: .keyFile(path), environment: [:])
+            }
+            #expect(error.code == .keyFile, "case \(index)")
+            #expect(error.message == "\(path): not a Vigie key file", "case \(index)")
+        }
+        // Trailing spaces and a Windows line end are tolerated.
+        let path = vault.root.appendingPathComponent("crlf.key").path
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(("vigie-key-v1 " + encoded + " \r\n").utf8),
+                                               attributes: [.posixPermissions: 0o600]))
+        _ = try VaultStore.open(directory: vault.directory, key: .keyFile(path), environment: [:])
+    }
+
     /// An empty folder given to `create` is made owner-only, whatever its mode was; a new one is created so.
     @Test func aVaultFolderIsOwnerOnlyEvenWhenItExistedOpen() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("vigie-mode-\(UUID().uuidString)")

@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import RuleFiles
 import RulesEngine
+import Synchronization
 import Testing
 import Vault
 import VigieHTTP
@@ -44,6 +45,18 @@ import VigieHTTP
         }
 
         deinit { try? FileManager.default.removeItem(at: root) }
+
+        /// The vault opened again with `busyTimeout`, and another process's raw connection to its database, which may
+        /// hold a transaction open across its accesses.
+        func sharedWithAnotherProcess(busyTimeout: Double) throws -> (VaultStore, DatabaseQueue) {
+            let store = try VaultStore.open(directory: root.appendingPathComponent("vault").path,
+                                            key: .keyFile(root.appendingPathComponent("k").path), environment: [:],
+                                            busyTimeout: busyTimeout)
+            var configuration = Configuration()
+            configuration.allowsUnsafeTransactions = true
+            return (store, try DatabaseQueue(path: root.appendingPathComponent("vault/vault.sqlite").path,
+                                             configuration: configuration))
+        }
     }
 
     private func app(_ fixture: Fixture, limiter: RateLimiter = RateLimiter(limit: 1_000_000),
@@ -189,13 +202,7 @@ import VigieHTTP
     /// first, is refused 503 with a `Retry-After`, serves nothing, and is served again once the lock is released.
     @Test func aVaultBusyWithAnotherWriterAnswers503() async throws {
         let fixture = try await Fixture()
-        let store = try VaultStore.open(directory: fixture.root.appendingPathComponent("vault").path,
-                                        key: .keyFile(fixture.root.appendingPathComponent("k").path), environment: [:],
-                                        busyTimeout: 0.2)
-        var configuration = Configuration()
-        configuration.allowsUnsafeTransactions = true
-        let other = try DatabaseQueue(path: fixture.root.appendingPathComponent("vault/vault.sqlite").path,
-                                      configuration: configuration)
+        let (store, other) = try fixture.sharedWithAnotherProcess(busyTimeout: 0.2)
         let logged = try store.auditSize()
         try other.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
         let app = Application(router: VigieAPI.router(store: store, limiter: RateLimiter(limit: 1_000_000),
@@ -212,6 +219,47 @@ import VigieHTTP
             try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.school)) { response in
                 #expect(response.status == .ok)
                 #expect((json(response.body)["alerts"] as? [Any])?.count == 1)
+            }
+        }
+    }
+
+    /// Requests waiting for another process's write lock wait on threads of their own: more of them than the machine
+    /// has cores (Swift concurrency's cooperative threads) do not stall the server's other requests meanwhile. The
+    /// lock is released once a reading request was served, or after 20 seconds, when the test has failed.
+    @Test func requestsWaitingForALockDoNotStallTheOthers() async throws {
+        let fixture = try await Fixture()
+        let (store, other) = try fixture.sharedWithAnotherProcess(busyTimeout: 60)
+        try other.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        let released = Mutex(false)
+        let release: @Sendable () -> Void = {
+            let first = released.withLock { done in
+                defer { done = true }
+                return !done
+            }
+            if first { try? other.inDatabase { try $0.execute(sql: "ROLLBACK") } }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: release)
+        let waiting = min(ProcessInfo.processInfo.activeProcessorCount + 2, 12)
+        let app = Application(router: VigieAPI.router(store: store, limiter: RateLimiter(limit: 1_000_000),
+                                                      refusals: RateLimiter(limit: 1_000_000)))
+        try await app.test(.router) { client in
+            try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<waiting {
+                    group.addTask {
+                        try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.school)) { $0.status }
+                    }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                // A route that reads only, token check included, is served while the listings wait for the lock.
+                try await client.execute(uri: "/v1/audit/checkpoint", method: .get, headers: bearer(fixture.auditor)) { response in
+                    #expect(response.status == .ok)
+                    #expect(!released.withLock { $0 }, "served only once the lock was released")
+                }
+                try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+                release()
+                var statuses: [HTTPResponse.Status] = []
+                for try await status in group { statuses.append(status) }
+                #expect(statuses == Array(repeating: .ok, count: waiting))
             }
         }
     }

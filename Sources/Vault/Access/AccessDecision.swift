@@ -15,6 +15,16 @@ public struct AccessDecision: Sendable, Hashable, CustomStringConvertible {
     public let outcome: Outcome
     /// Why: the role clause, label or group that decided.
     public let reasons: [String]
+    /// A subject view permitted by the role's own contributions alone: it shows only the records the role
+    /// contributed. Any role may contribute the kinds it contributes about anyone (an import, or `POST /v1/records`
+    /// with a name and a birth date): a contribution must not open what other partners hold.
+    public let ownRecordsOnly: Bool
+
+    init(outcome: Outcome, reasons: [String], ownRecordsOnly: Bool = false) {
+        self.outcome = outcome
+        self.reasons = reasons
+        self.ownRecordsOnly = ownRecordsOnly
+    }
 
     /// Whether the request may go on.
     public var isPermitted: Bool { outcome == .permit }
@@ -46,12 +56,12 @@ public struct AccessPolicy: Sendable {
     /// of that name must still notify the role (a policy narrowed since takes its old alerts from the role too), and
     /// an alert of a rule no longer declared is the coordinator's only. Reminders, raised by the vault itself, go by
     /// their stored audience.
-    public func alert(_ principal: Principal, audience: [String], group: String, rule: String? = nil) -> AccessDecision {
+    public func alert(_ principal: Principal, audience: [String], group: String, rule: String) -> AccessDecision {
         if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
         // A principal verified under an earlier policy: its role and the alert's group must still be in this one.
         guard ruleSet.roles[principal.role] != nil else { return .notPermitted("unknown role '\(principal.role)'") }
         guard ruleSet.groups[group] != nil else { return .notPermitted("group '\(group)' is no longer in the policy") }
-        if let rule, rule != VaultStore.reminderRule {
+        if rule != VaultStore.reminderRule {
             guard let current = ruleSet.rule(rule) else { return .notPermitted("rule '\(rule)' is no longer in the rule set") }
             guard current.audience.contains(principal.role) else {
                 return .notPermitted("rule '\(rule)' no longer notifies role '\(principal.role)'")
@@ -68,7 +78,7 @@ public struct AccessPolicy: Sendable {
 
     /// May the principal open a subject? `contributed`: the role contributed records about it; `alerted`: an
     /// alert about it is addressed to the role in one of the token's groups; `breakGlass`: an open break-glass.
-    /// A view permitted by contribution alone shows the role's own records only (`seesOwnRecordsOnly`).
+    /// A view permitted by contribution alone shows the role's own records only (`ownRecordsOnly`).
     public func subject(_ principal: Principal, contributed: Bool, alerted: Bool, breakGlass: Bool) -> AccessDecision {
         if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
         guard let role = ruleSet.roles[principal.role] else { return .notPermitted("unknown role '\(principal.role)'") }
@@ -79,18 +89,11 @@ public struct AccessPolicy: Sendable {
         if role.manages.contains(.subjects) { return .permit("role '\(role.name)' manages subjects (policy)") }
         if alerted { return .permit("an alert about this subject is addressed to role '\(role.name)' in the token's groups") }
         if contributed {
-            return .permit("role '\(role.name)' contributed records about this subject (it sees its own records only)")
+            return AccessDecision(outcome: .permit, reasons: [
+                "role '\(role.name)' contributed records about this subject (it sees its own records only)",
+            ], ownRecordsOnly: true)
         }
         return .notPermitted("nothing in the policy grants role '\(role.name)' this subject")
-    }
-
-    /// Whether a view this policy permits rests on the role's own contributions alone, and so shows only the
-    /// records the role contributed. Any role may contribute the kinds it contributes about anyone (an import, or
-    /// `POST /v1/records` with a name and a birth date): a contribution must not open what other partners hold.
-    public func seesOwnRecordsOnly(_ principal: Principal, alerted: Bool, breakGlass: Bool) -> Bool {
-        guard !principal.isConsole, let role = ruleSet.roles[principal.role] else { return false }
-        if breakGlass && role.breakGlass != nil { return false }
-        return !role.manages.contains(.subjects) && !alerted
     }
 
     /// Every search and view states a purpose, of bounded length.

@@ -185,6 +185,30 @@ enum Sodium {
         return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
     }
 
+    /// The length of `count` bytes in padded base64, with the NUL that `base64` writes last.
+    static func base64Length(_ count: Int) -> Int {
+        sodium_base64_encoded_len(count, Int32(sodium_base64_VARIANT_ORIGINAL))
+    }
+
+    /// Writes `bytes` in padded base64 into `out` (`base64Length(bytes.count)` bytes, NUL last), with no other copy.
+    static func base64(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        guard let target = out.baseAddress, out.count >= base64Length(bytes.count) else { return }
+        _ = sodium_bin2base64(target.assumingMemoryBound(to: CChar.self), out.count,
+                              bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
+                              Int32(sodium_base64_VARIANT_ORIGINAL))
+    }
+
+    /// Decodes padded base64 straight into `out`; true only if the whole text decoded to exactly `out.count` bytes.
+    static func fromBase64(_ text: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let source = text.baseAddress, let target = out.baseAddress else { return false }
+        var length = 0
+        var end: UnsafePointer<CChar>?
+        let base = source.assumingMemoryBound(to: CChar.self)
+        let status = sodium_base642bin(target.assumingMemoryBound(to: UInt8.self), out.count, base, text.count, nil,
+                                       &length, &end, Int32(sodium_base64_VARIANT_ORIGINAL))
+        return status == 0 && length == out.count && end == base + text.count
+    }
+
     /// Zeroes memory (`sodium_memzero`), which the compiler may not optimise away.
     static func zero(_ buffer: UnsafeMutableRawBufferPointer) {
         if let base = buffer.baseAddress { sodium_memzero(base, buffer.count) }

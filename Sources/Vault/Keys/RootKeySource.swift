@@ -9,6 +9,8 @@ public enum RootKeySource: Sendable, Hashable {
     case passphraseEnvironment(String)
 
     static let keyFileHeader = "vigie-key-v1 "
+    /// Larger files are not key files (one is 58 bytes).
+    static let maxKeyFileSize = 4_096
 
     /// Creates a new key file with a random key, mode 0600; refuses to overwrite an existing file.
     static func createKeyFile(at path: String) throws(VaultError) -> SecretKey {
@@ -18,13 +20,17 @@ public enum RootKeySource: Sendable, Hashable {
         } catch {
             throw VaultError(.keyFile, "cannot generate a key: libsodium is unavailable")
         }
-        // Every copy of the key is a byte buffer zeroed after use (a String could not be).
-        var bytes = key.copyBytes()
-        defer { bytes.withUnsafeMutableBytes { Sodium.zero($0) } }
-        var encoded = Data(bytes).base64EncodedData()
-        defer { encoded.withUnsafeMutableBytes { Sodium.zero($0) } }
-        var text = Array(keyFileHeader.utf8) + [UInt8](encoded) + [0x0A]
+        // The file's text is written in one byte buffer, zeroed after use: base64 goes from the locked key straight
+        // into it (libsodium's codec, no intermediate copy; a String could not be zeroed).
+        let header = Array(keyFileHeader.utf8)
+        var text = [UInt8](repeating: 0, count: header.count + Sodium.base64Length(32))
         defer { text.withUnsafeMutableBytes { Sodium.zero($0) } }
+        text.withUnsafeMutableBytes { out in
+            out.copyBytes(from: header)
+            let encoded = UnsafeMutableRawBufferPointer(rebasing: out[header.count...])
+            key.withUnsafeBytes { Sodium.base64($0, into: encoded) }
+        }
+        text[text.count - 1] = 0x0A  // the codec's closing NUL becomes the line's end
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard descriptor >= 0 else {
             throw VaultError(.keyFile, "\(path): cannot create the key file (it may already exist)")
@@ -44,21 +50,27 @@ public enum RootKeySource: Sendable, Hashable {
         guard info.st_mode & 0o077 == 0 else {
             throw VaultError(.keyFile, "\(path): the key file is readable by group or others; run 'chmod 600 \(path)'")
         }
-        // The file, its base64 text and the decoded key stay in byte buffers, each zeroed after use.
-        guard var data = FileManager.default.contents(atPath: path) else { throw VaultError(.keyFile, "\(path): cannot read the key file") }
+        // The file is read into one byte buffer of ours, zeroed after use (not through Foundation, whose buffers
+        // we cannot zero); its base64 is decoded straight into the locked key.
+        guard info.st_size <= maxKeyFileSize else { throw VaultError(.keyFile, "\(path): not a Vigie key file") }
+        var data = [UInt8](repeating: 0, count: Int(info.st_size))
         defer { data.withUnsafeMutableBytes { Sodium.zero($0) } }
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else { throw VaultError(.keyFile, "\(path): cannot read the key file") }
+        defer { close(descriptor) }
+        let count = data.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+        guard count == data.count else { throw VaultError(.keyFile, "\(path): cannot read the key file") }
         let header = Array(keyFileHeader.utf8)
-        var encoded = data.starts(with: header) ? Data(data.dropFirst(header.count)) : Data()
-        defer { encoded.withUnsafeMutableBytes { Sodium.zero($0) } }
-        while let last = encoded.last, [0x0A, 0x0D, 0x20, 0x09].contains(last) { encoded.removeLast() }
-        guard !encoded.isEmpty, var decoded = Data(base64Encoded: encoded) else {
+        var end = data.count
+        while end > header.count, [0x0A, 0x0D, 0x20, 0x09].contains(data[end - 1]) { end -= 1 }
+        guard data.starts(with: header), end > header.count else {
             throw VaultError(.keyFile, "\(path): not a Vigie key file")
         }
-        defer { decoded.withUnsafeMutableBytes { Sodium.zero($0) } }
-        var bytes = [UInt8](decoded)
-        defer { bytes.withUnsafeMutableBytes { Sodium.zero($0) } }
         do {
-            return try SecretKey.copying(bytes)
+            return try data.withUnsafeBytes { file throws(CryptoError) in
+                let encoded = UnsafeRawBufferPointer(rebasing: file[header.count..<end])
+                return try SecretKey.filled(count: 32) { Sodium.fromBase64(encoded, into: $0) }
+            }
         } catch {
             throw VaultError(.keyFile, "\(path): not a Vigie key file")
         }

@@ -143,9 +143,8 @@ extension VaultStore {
                 try db.execute(sql: "INSERT INTO break_glass (token_id, role, subject_id, used_at, reason) VALUES (?, ?, ?, ?, ?)",
                                arguments: [token, principal.role, id, Int(now.timeIntervalSince1970), Data(sealed)])
             }
-            let ownOnly = policy.seesOwnRecordsOnly(principal, alerted: facts.alerted, breakGlass: breakGlass)
             let view = try decryptView(db, id, labels: labels, principal: principal, policy: policy, breakGlass: breakGlass,
-                                       source: ownOnly ? principal.role : nil, decision: decision.description)
+                                       source: decision.ownRecordsOnly ? principal.role : nil, decision: decision.description)
             var event = AuditEvent(principal, breakGlass ? .breakGlass : action, subjectID: id)
             event.purpose = breakGlassReason.map { "\(purpose) — break-glass: \($0)" } ?? purpose
             event.labels = Array(labels.intersection(Set(policy.ruleSet.labels.keys)))

@@ -77,14 +77,16 @@ extension VaultStore {
     /// aside (second argument), each with its subject's wrapped key: a reminder is sealed under it, and the
     /// identity is not needed. One range of the index on (status, follow_up).
     static let overdueFollowUps = """
-        SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up, k.wrapped FROM alerts a
+        SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up, a.audience, k.wrapped FROM alerts a
         LEFT JOIN subject_keys k ON k.subject_id = a.subject_id
         WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
           AND NOT EXISTS (SELECT 1 FROM alerts r WHERE r.parent_id = a.id)
         """
 
-    /// Raises one reminder to the coordinator for every alert still open after its follow-up date, in the
-    /// caller's transaction; returns how many.
+    /// Raises one reminder for every alert still open after its follow-up date, in the caller's transaction; returns
+    /// how many. A reminder goes to the overdue alert's own audience, in its group: the roles that were to follow it
+    /// up, and no other (the coordinator only when the rule notified it: ABS-10DJ, to the school and the
+    /// département, does not, and its reminder must not tell the coordinator of it).
     func raiseReminders(_ db: Database, asOf: Day) throws -> Int {
         let overdue = try Row.fetchAll(db, sql: Self.overdueFollowUps, arguments: [asOf.description, Self.reminderRule])
         var raised = 0
@@ -96,7 +98,8 @@ extension VaultStore {
             let due: String = row["follow_up"]
             let reminder = Alert(
                 ruleID: Self.reminderRule, title: "Suivi échu", basis: "CNIL AU-038 : actions datées et suivies",
-                group: row["group_name"], severity: .high, audience: ["coordinateur"], labels: [], date: asOf,
+                group: row["group_name"], severity: .high,
+                audience: (row["audience"] as String).split(separator: ",").map(String.init), labels: [], date: asOf,
                 followUp: nil, revealed: [RevealedValue(name: "alerte", value: .text(row["id"])),
                                           RevealedValue(name: "regle", value: .text(rule)),
                                           RevealedValue(name: "echeance", value: .text(due))],

@@ -120,10 +120,11 @@ extension VaultStore {
 
     /// The latest signed checkpoint (signing one if the log is empty).
     public func auditCheckpoint() throws(VaultError) -> String {
-        try write { db in
-            if let note = try String.fetchOne(db, sql: "SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1") {
-                return note
-            }
+        // A read, beside other processes' writes; only a vault that never signed one writes its first.
+        let latest = "SELECT note FROM audit_checkpoints ORDER BY size DESC LIMIT 1"
+        if let note = try read({ db in try String.fetchOne(db, sql: latest) }) { return note }
+        return try write { db in
+            if let note = try String.fetchOne(db, sql: latest) { return note }
             try signCheckpoint(db, size: 0)
             return try String.fetchOne(db, sql: "SELECT note FROM audit_checkpoints WHERE size = 0") ?? ""
         }

@@ -5,7 +5,7 @@ import Vault
 
 /// `GET /v1/alerts`, `POST /v1/alerts/{id}/ack`, `POST /v1/alerts/{id}/close`.
 struct AlertsController {
-    let store: VaultStore
+    let vault: VaultCalls
 
     struct Transition: Decodable {
         let outcome: String?
@@ -21,11 +21,8 @@ struct AlertsController {
                 }
                 return status
             }
-            do {
-                return EncodedJSONBody(bytes: StoredAlert.listJSON(try store.alerts(for: principal, status: status)))
-            } catch {
-                throw APIError(error)
-            }
+            let listing = try await vault { StoredAlert.listJSON(try $0.alerts(for: principal, status: status)) }
+            return EncodedJSONBody(bytes: listing)
         }
         router.post("/v1/alerts/:id/ack") { request, context -> JSONBody<[String: String]> in
             try await transition(request, context, to: .acknowledged)
@@ -39,20 +36,17 @@ struct AlertsController {
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
         let body = try await request.decode(as: Transition.self, context: context)
-        var outcome: AlertOutcome?
-        if let text = body.outcome {
+        let outcome = try body.outcome.map { text -> AlertOutcome in
             guard let value = AlertOutcome(rawValue: text) else {
                 throw APIError(.badRequest, code: "bad_request",
                                "outcome must be one of \(AlertOutcome.allCases.map(\.rawValue).joined(separator: ", "))")
             }
-            outcome = value
+            return value
         }
-        do throws(VaultError) {
-            // Only a partner the alert is addressed to (in its groups) may move it along: the vault decides.
-            try store.transition(alert: id, to: status, actor: principal.actor, by: principal, outcome: outcome,
-                                 comment: body.comment)
-        } catch {
-            throw APIError(error)
+        let comment = body.comment
+        // Only a partner the alert is addressed to (in its groups) may move it along: the vault decides.
+        try await vault { store in
+            try store.transition(alert: id, to: status, actor: principal.actor, by: principal, outcome: outcome, comment: comment)
         }
         return JSONBody(["id": id, "status": status.rawValue])
     }

@@ -5,9 +5,9 @@ import Vault
 
 /// `GET /v1/audit/entries`, `/v1/audit/checkpoint`, `/v1/audit/proof` — auditor role only.
 struct AuditController {
-    let store: VaultStore
+    let vault: VaultCalls
 
-    struct Proof: Encodable {
+    struct Proof: Encodable, Sendable {
         let leaf_index: Int?
         let tree_size: Int?
         let leaf_hash: String?
@@ -20,58 +20,47 @@ struct AuditController {
     func addRoutes(to router: Router<VaultRequestContext>) {
         router.get("/v1/audit/entries") { request, context -> JSONBody<[String: [AuditEntry]]> in
             // A role that may not read the log is refused (and logged) before its query is looked at.
-            try requireAuditor(context)
+            try await requireAuditor(context)
             let principal = try context.requirePrincipal()
             let since = try Self.count(request.uri.queryParameters["since"], "since") ?? 1
-            do {
-                return JSONBody(["entries": try store.auditLog(principal, since: since)])
-            } catch {
-                throw APIError(error)
-            }
+            return JSONBody(["entries": try await vault { try $0.auditLog(principal, since: since) }])
         }
         router.get("/v1/audit/checkpoint") { _, context -> Response in
-            try requireAuditor(context)
-            do {
-                var headers = HTTPFields()
-                headers[.contentType] = "text/plain; charset=utf-8"
-                return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: try store.auditCheckpoint())))
-            } catch {
-                throw APIError(error)
-            }
+            try await requireAuditor(context)
+            let checkpoint = try await vault { try $0.auditCheckpoint() }
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; charset=utf-8"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: checkpoint)))
         }
         router.get("/v1/audit/proof") { request, context -> JSONBody<Proof> in
-            try requireAuditor(context)
+            try await requireAuditor(context)
             let query = request.uri.queryParameters
-            func b64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
             let (entry, size, from, to) = (try Self.count(query["entry"], "entry"), try Self.count(query["size"], "size"),
                                            try Self.count(query["from"], "from"), try Self.count(query["to"], "to"))
-            do {
-                if let entry {
+            if let entry {
+                return JSONBody(try await vault { store in
                     let proof = try store.auditInclusionProof(entry: entry, size: size)
-                    return JSONBody(Proof(leaf_index: proof.leafIndex, tree_size: proof.treeSize, leaf_hash: b64(proof.leafHash),
-                                          root: b64(proof.root), size1: nil, size2: nil, proof: proof.proof.map(b64)))
-                }
-                guard let from, let to else {
-                    throw APIError(.badRequest, code: "bad_request", "give entry (and size), or from and to")
-                }
-                let proof = try store.auditConsistencyProof(from: from, to: to)
-                return JSONBody(Proof(leaf_index: nil, tree_size: nil, leaf_hash: nil, root: nil, size1: from, size2: to,
-                                      proof: proof.map(b64)))
-            } catch let error as VaultError {
-                throw APIError(error)
+                    return Proof(leaf_index: proof.leafIndex, tree_size: proof.treeSize,
+                                 leaf_hash: Self.base64(proof.leafHash), root: Self.base64(proof.root), size1: nil,
+                                 size2: nil, proof: proof.proof.map(Self.base64))
+                })
             }
+            guard let from, let to else {
+                throw APIError(.badRequest, code: "bad_request", "give entry (and size), or from and to")
+            }
+            let proof = try await vault { try $0.auditConsistencyProof(from: from, to: to) }
+            return JSONBody(Proof(leaf_index: nil, tree_size: nil, leaf_hash: nil, root: nil, size1: from, size2: to,
+                                  proof: proof.map(Self.base64)))
         }
     }
 
     /// The vault decides, and logs a refusal.
-    private func requireAuditor(_ context: VaultRequestContext) throws {
+    private func requireAuditor(_ context: VaultRequestContext) async throws {
         let principal = try context.requirePrincipal()
-        do {
-            try store.requireAuditor(principal)
-        } catch {
-            throw APIError(error)
-        }
+        try await vault { try $0.requireAuditor(principal) }
     }
+
+    private static func base64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
 
     /// A query parameter that must be a whole number of at least 1 when given.
     private static func count(_ text: Substring?, _ name: String) throws -> Int? {

@@ -11,7 +11,7 @@ struct RecordsController {
         let rows: Int
     }
 
-    let store: VaultStore
+    let vault: VaultCalls
 
     func addRoutes(to router: Router<VaultRequestContext>) {
         router.post("/v1/records") { request, context -> JSONBody<Receipt> in
@@ -26,12 +26,10 @@ struct RecordsController {
                 let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys])
                 return String(decoding: data, as: UTF8.self)
             }.joined(separator: "\n")
-            do {
-                let summary = try store.importRecords(jsonLines: lines + "\n", label: "record", kind: kind, by: principal)
-                return JSONBody(Receipt(rows: summary.rows))
-            } catch {
-                throw APIError(error)
+            let rows = try await vault { store in
+                try store.importRecords(jsonLines: lines + "\n", label: "record", kind: kind, by: principal).rows
             }
+            return JSONBody(Receipt(rows: rows))
         }
     }
 }

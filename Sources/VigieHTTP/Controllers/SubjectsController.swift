@@ -4,7 +4,7 @@ import Vault
 
 /// `POST /v1/subjects/search`, `GET /v1/subjects/{id}?purpose=…`.
 struct SubjectsController {
-    let store: VaultStore
+    let vault: VaultCalls
 
     struct Search: Decodable {
         let nom: String
@@ -17,13 +17,10 @@ struct SubjectsController {
         router.post("/v1/subjects/search") { request, context -> JSONBody<[String: [[String: String]]]> in
             let principal = try context.requirePrincipal()
             let search = try await request.decode(as: Search.self, context: context)
-            do {
-                let matches = try store.findSubjects(principal, identity: ["nom": search.nom, "prenom": search.prenom,
-                                                                           "naissance": search.naissance], purpose: search.purpose)
-                return JSONBody(["matches": matches.map { ["id": $0.id].merging($0.fields) { a, _ in a } }])
-            } catch {
-                throw APIError(error)
-            }
+            let identity = ["nom": search.nom, "prenom": search.prenom, "naissance": search.naissance]
+            let purpose = search.purpose
+            let matches = try await vault { try $0.findSubjects(principal, identity: identity, purpose: purpose) }
+            return JSONBody(["matches": matches.map { ["id": $0.id].merging($0.fields) { a, _ in a } }])
         }
         router.get("/v1/subjects/:id") { request, context -> JSONBody<SubjectView> in
             let principal = try context.requirePrincipal()
@@ -31,11 +28,7 @@ struct SubjectsController {
             guard let purpose = request.uri.queryParameters["purpose"].map(String.init) else {
                 throw APIError(.badRequest, code: "bad_request", "the query parameter 'purpose' is required")
             }
-            do {
-                return JSONBody(try store.showSubject(principal, id: id, purpose: purpose))
-            } catch {
-                throw APIError(error)
-            }
+            return JSONBody(try await vault { try $0.showSubject(principal, id: id, purpose: purpose) })
         }
     }
 }

@@ -10,7 +10,7 @@ import Vault
 struct TokenAuthMiddleware: RouterMiddleware {
     typealias Context = VaultRequestContext
 
-    let store: VaultStore
+    let vault: VaultCalls
     let refusals: RateLimiter
     static let openPaths: Set<String> = ["/healthz", "/openapi.json"]
 
@@ -20,13 +20,18 @@ struct TokenAuthMiddleware: RouterMiddleware {
             throw APIError(.unauthorized, code: "unauthorized", "a bearer role token is required")
         }
         var context = context
-        do {
-            context.principal = try store.verifyToken(String(header.dropFirst("Bearer ".count)), logRefusal: false)
-        } catch {
+        let token = String(header.dropFirst("Bearer ".count))
+        let verified = try await vault { store in
+            Result { () throws(VaultError) in try store.verifyToken(token, logRefusal: false) }
+        }
+        switch verified {
+        case .success(let principal):
+            context.principal = principal
+        case .failure(let error):
             guard await refusals.allow("refused tokens") else {
                 throw APIError(.tooManyRequests, code: "rate_limited", "too many refused tokens; slow down")
             }
-            store.logRefusedToken(error)
+            try await vault { $0.logRefusedToken(error) }
             throw APIError(error)
         }
         return try await next(request, context)

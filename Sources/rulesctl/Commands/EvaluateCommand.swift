@@ -14,9 +14,9 @@ struct EvaluateCommand: AsyncParsableCommand {
             same date completes it without duplicates. --changed evaluates only the subjects whose records changed \
             since they were last evaluated; when the date moves, run a full evaluation, since time alone can make \
             a rule fire (a birthday, a window). Open alerts whose follow-up date has passed raise a reminder \
-            (RELANCE-SUIVI) to the coordinator. A rule that cannot be evaluated for a subject (an error in the \
-            rule's arithmetic, say) is reported on stderr and the command exits 1; that subject stays due for the \
-            next --changed run.
+            (RELANCE-SUIVI) to the roles the alert went to. A rule that cannot be evaluated for a subject (an \
+            error in the rule's arithmetic, say) is reported on stderr and the command exits 1; that subject stays \
+            due for the next --changed run.
             """
     )
 
@@ -84,7 +84,9 @@ struct EvaluateCommand: AsyncParsableCommand {
             Console.out(rule.padding(toLength: width, withPad: " ", startingAt: 0) + column(counts.new, 7)
                 + column(counts.alreadyOpen, 14) + column(counts.deduplicated, 14))
         }
-        if summary.reminders > 0 { Console.out("\(summary.reminders) follow-up reminders to the coordinator") }
+        if summary.reminders > 0 {
+            Console.out("\(summary.reminders) follow-up reminders, each to its alert's audience")
+        }
         for error in summary.errors { Console.err("error: \(error)") }
     }
 }
