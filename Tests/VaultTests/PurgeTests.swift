@@ -84,6 +84,44 @@ import RulesEngine
         #expect(try vault.store.status().records == 0)
     }
 
+    /// A closed alert whose records reached their retention goes with them, its reminder too; an open one is still
+    /// followed up and stays, until it is closed and the next purge takes it.
+    @Test func closedAlertsGoWithTheRecordsTheyCite() async throws {
+        let vault = try TemporaryVault()
+        let rows = ["Dupont,Emilie,2012-03-01", "Durand,Lea,2012-05-05"].flatMap { person in
+            (6...9).map { "\(person),Collège X,2025-10-0\($0),matin,false," }
+        }
+        _ = try vault.store.importFile(try vault.file("a.csv", absenceHeader + rows.joined(separator: "\n") + "\n"),
+                                       kind: "absence", source: "education_nationale")
+        _ = try await vault.store.evaluate(asOf: try #require(Day(iso: "2025-10-20")), only: ["ABS-4DJ"])
+        // Both overdue: each gets its reminder.
+        #expect(try await vault.store.evaluate(asOf: try #require(Day(iso: "2025-12-01")), only: ["ABS-4DJ"]).reminders == 2)
+        let emilie = try #require(try vault.store.findSubjects(identity: emilie).first)
+        let alerts = try vault.store.alerts(rule: "ABS-4DJ")
+        let closed = try #require(alerts.first { $0.subject == emilie })
+        let open = try #require(alerts.first { $0.subject != emilie })
+        try vault.store.transition(alert: closed.id, to: .closed, actor: "CPE", outcome: .prisEnCharge, comment: nil)
+
+        let due = try #require(Day(iso: "2028-09-01"))
+        let preview = try vault.store.purge(asOf: due, dryRun: true)
+        #expect(preview.recordsDestroyed == 8 && preview.alertsDestroyed == 1)
+        #expect(try vault.store.alerts().count == 4)
+        let before = try vault.store.status().auditEntries
+        let summary = try vault.store.purge(asOf: due)
+        #expect(summary.recordsDestroyed == 8 && summary.alertsDestroyed == 1)
+        #expect(try vault.store.alerts(rule: "ABS-4DJ").map(\.id) == [open.id])
+        #expect(try vault.store.alerts(rule: VaultStore.reminderRule).compactMap(\.parent) == [open.id])
+        let entries = try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.seq > before && $0.action == "purge" }
+        #expect(entries.filter { $0.detail.hasSuffix("4 records destroyed (absence 4), 1 closed alerts citing them") }.count == 1)
+        #expect(entries.filter { $0.detail.hasSuffix("4 records destroyed (absence 4)") }.count == 1)
+
+        // Closed later, the other alert goes at the next purge: the records it cites are already gone.
+        try vault.store.transition(alert: open.id, to: .closed, actor: "CPE", outcome: .orientation, comment: nil)
+        #expect(try vault.store.purge(asOf: due).alertsDestroyed == 1)
+        #expect(try vault.store.alerts().isEmpty)
+        #expect(try vault.store.verifyAudit().ok)
+    }
+
     /// A purge stopped in its second chunk keeps what the first destroyed, and still truncates the log, so that the
     /// destroyed pages do not stay in it.
     @Test func aPurgeStoppedMidwayKeepsItsFirstChunkAndTruncatesTheLog() throws {

@@ -30,33 +30,19 @@ import Testing
         let inclusion = try save("inclusion.json", try CLI.run(["audit", "prove", "--entry", "2", "--size", String(newSize), "--json"] + vault))
         let consistency = try save("consistency.json", try CLI.run(["audit", "prove", "--from", String(oldSize), "--to", String(newSize), "--json"] + vault))
         let script = CLI.packageRoot.appendingPathComponent("Tests/rulesctlTests/Fixtures/verify_audit.py").path
-        let good = try python([script, key, old, new, inclusion, consistency])
-        #expect(good.output == "ok\n", "\(good.output)\(good.error)")
+        let good = try CLI.python([script, key, old, new, inclusion, consistency])
+        #expect(good.stdout == "ok\n", "\(good.stdout)\(good.stderr)")
         // A checkpoint edited by hand (another root) is refused by the independent verifier.
         let forged = root.appendingPathComponent("forged.checkpoint").path
         var lines = try String(contentsOfFile: new, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         lines[2] = Data(repeating: 7, count: 32).base64EncodedString()
         try lines.joined(separator: "\n").write(toFile: forged, atomically: true, encoding: .utf8)
-        let bad = try python([script, key, old, forged, inclusion, consistency])
+        let bad = try CLI.python([script, key, old, forged, inclusion, consistency])
         #expect(bad.status == 1)
-        #expect(bad.output.hasPrefix("FAIL"))
+        #expect(bad.stdout.hasPrefix("FAIL"))
 
         let verify = try CLI.run(["audit", "verify", "--json"] + vault)
         #expect(verify.status == 0)
         #expect(verify.stdout.contains("\"ok\" : true"))
-    }
-
-    private func python(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let error = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output, error)
     }
 }

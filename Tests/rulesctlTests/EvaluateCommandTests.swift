@@ -99,9 +99,19 @@ import Testing
 
 extension CLI {
     /// Runs the binary with an argument list.
-    static func run(_ arguments: [String]) throws -> Run {
+    static func run(_ arguments: [String]) throws -> Run { try launch(binary, arguments) }
+
+    /// Runs `python3` (an independent checker, or a test tampering with a vault's file) with an argument list.
+    static func python(_ arguments: [String]) throws -> Run {
+        try launch(URL(fileURLWithPath: "/usr/bin/env"), ["python3"] + arguments)
+    }
+
+    /// Runs a Python program given as text, with arguments.
+    static func python(_ program: String, _ arguments: String...) throws -> Run { try python(["-c", program] + arguments) }
+
+    private static func launch(_ executable: URL, _ arguments: [String]) throws -> Run {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = packageRoot
         let out = Pipe()

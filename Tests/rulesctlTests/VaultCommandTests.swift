@@ -75,17 +75,72 @@ import Testing
         #expect(preview.status == 0, "\(preview.stderr)")
         let due = try #require(try JSONSerialization.jsonObject(with: Data(preview.stdout.utf8)) as? [String: Any])
         #expect((due["records_destroyed"] as? Int ?? 0) > 0)
+        #expect(due["alerts_destroyed"] is Int)
         #expect(due["subjects"] as? Int == counts["subjects"] as? Int)
         let unchanged = try CLI.run("status", "--vault", vault, "--key-file", key, "--json")
         #expect(unchanged.stdout.contains("\"records\" : \(counts["records"] as? Int ?? -1)"))
         #expect(try CLI.run("purge", "--vault", vault, "--key-file", key, "--as-of", "someday").status == 64)
         let purged = try CLI.run("purge", "--vault", vault, "--key-file", key, "--as-of", "2040-01-01")
         #expect(purged.status == 0)
-        #expect(purged.stdout.contains("records destroyed"))
+        #expect(purged.stdout.contains(" records and ") && purged.stdout.hasSuffix("closed alerts destroyed\n"))
         // What the dry run counted is what the purge destroyed.
         let after = try CLI.run("status", "--vault", vault, "--key-file", key, "--json")
         let left = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [String: Any])
         #expect(left["records"] as? Int == (counts["records"] as? Int ?? 0) - (due["records_destroyed"] as? Int ?? 0))
+    }
+
+    /// `import --json` always prints one document: the files stored, the file refused with its error, and an
+    /// evaluation that failed (here on a record tampered with) with its error, the files staying stored.
+    @Test func importJSONSaysWhatWasStoredRefusedAndWhyTheEvaluationFailed() throws {
+        let (dir, vault, key) = try loadedVault()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let header = "nom,prenom,naissance,etablissement,date,demi_journee,justifiee,motif\n"
+        let good = dir.appendingPathComponent("good.csv").path
+        let bad = dir.appendingPathComponent("bad.csv").path
+        let week = (6...9).map { "Dupont,Emilie,2012-03-01,,2025-10-0\($0),matin,false,\n" }.joined()
+        try (header + week).write(toFile: good, atomically: true, encoding: .utf8)
+        try (header + "Dupont,Emilie,2012-03-01,,2025-13-06,matin,false,\n").write(toFile: bad, atomically: true, encoding: .utf8)
+        let refused = try CLI.run("import", "--vault", vault, "--key-file", key, "--kind", "absence", "--source",
+                                  "education_nationale", "--json", good, bad)
+        #expect(refused.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(refused.stdout.utf8)) as? [String: Any])
+        #expect((document["files"] as? [String: Any])?.keys.sorted() == [good])
+        let refusal = try #require(document["refused"] as? [String: Any])
+        #expect(refusal["file"] as? String == bad)
+        #expect((refusal["error"] as? [String: Any])?["code"] as? String == "invalid_input")
+        #expect(((refusal["error"] as? [String: Any])?["message"] as? String)?.contains("bad.csv:2") == true)
+
+        // The stored absences, tampered with: the evaluation after the next import cannot open them.
+        let tamper = try CLI.python("""
+            import sqlite3, sys
+            db = sqlite3.connect(sys.argv[1])
+            db.execute("UPDATE records SET sealed = CAST(sealed AS BLOB) || x'00'")
+            db.commit()
+            """, vault + "/vault.sqlite")
+        #expect(tamper.status == 0, "\(tamper.stderr)")
+        let more = dir.appendingPathComponent("more.csv").path
+        try (header + "Dupont,Emilie,2012-03-01,,2025-10-10,matin,false,\n").write(toFile: more, atomically: true, encoding: .utf8)
+        let failed = try CLI.run("import", "--vault", vault, "--key-file", key, "--kind", "absence", "--source",
+                                 "education_nationale", "--evaluate", "2025-10-20", "--json", more)
+        #expect(failed.status == 1)
+        let after = try #require(try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any])
+        #expect(((after["files"] as? [String: Any])?[more] as? [String: Any])?["records_stored"] as? Int == 1)
+        #expect(after["evaluation"] == nil)
+        #expect((after["evaluation_error"] as? [String: Any])?["code"] as? String == "integrity")
+    }
+
+    /// A vault that does not open (another key) fails with the JSON document too under --json.
+    @Test func aVaultThatDoesNotOpenPrintsItsFailureAsJSON() throws {
+        let (dir, vault, _) = try loadedVault()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let other = dir.appendingPathComponent("other").path
+        #expect(try CLI.run("init", "--vault", other, "--key-file", dir.appendingPathComponent("other.key").path).status == 0)
+        let run = try CLI.run("status", "--vault", vault, "--key-file", dir.appendingPathComponent("other.key").path, "--json")
+        #expect(run.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        #expect(document["ok"] as? Bool == false)
+        #expect((document["error"] as? [String: Any])?["code"] as? String == "wrong_key")
+        #expect(run.stderr.hasPrefix("error: the key does not open this vault"))
     }
 
     @Test func corruptedCSVIsRejectedWholeNamingFileAndLine() throws {

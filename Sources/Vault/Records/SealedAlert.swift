@@ -28,6 +28,17 @@ struct AlertDetail: Codable {
         AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: alertID, kind: "#alert")
     }
 
+    /// The records the explanation cites: each condition's `records a, b, …` in the bracket that ends its line
+    /// (`Evidence.description`).
+    var citedRecords: [String] {
+        evidence.flatMap { line -> [String] in
+            guard line.hasSuffix("]"), let open = line.range(of: " [", options: .backwards) else { return [] }
+            let details = line[open.upperBound..<line.index(before: line.endIndex)]
+            return details.components(separatedBy: "; ").filter { $0.hasPrefix("records ") }
+                .flatMap { $0.dropFirst("records ".count).components(separatedBy: ", ") }
+        }
+    }
+
     /// The JSON sealed for this detail, written directly (an evaluation seals one per alert it raises): byte for
     /// byte what `JSONEncoder` writes with `.sortedKeys` and `.withoutEscapingSlashes`, an absent value left out.
     func json() -> [UInt8] {

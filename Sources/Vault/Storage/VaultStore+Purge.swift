@@ -12,9 +12,13 @@ public struct PurgeSummary: Sendable, Encodable {
     public let subjectsErased: Int
     /// Records destroyed, those of erased subjects included.
     public let recordsDestroyed: Int
+    /// Closed alerts destroyed because a record they cite was (with their reminders; those of erased subjects
+    /// aside, which go with the file).
+    public let alertsDestroyed: Int
 
     enum CodingKeys: String, CodingKey {
         case asOf = "as_of", subjects, subjectsErased = "subjects_erased", recordsDestroyed = "records_destroyed"
+        case alertsDestroyed = "alerts_destroyed"
     }
 }
 
@@ -33,9 +37,9 @@ extension VaultStore {
     public func purge(asOf: Day, dryRun: Bool = false) throws(VaultError) -> PurgeSummary {
         _ = try checkedRuleSet()
         let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id") }
-        var erased = 0, destroyed = 0
+        var tally = Tally()
         do {
-            try purgeChunks(ids, asOf: asOf, dryRun: dryRun, erased: &erased, destroyed: &destroyed)
+            try purgeChunks(ids, asOf: asOf, dryRun: dryRun, tally: &tally)
         } catch {
             // What the committed chunks destroyed must not stay in the log because a later chunk failed.
             if !dryRun { try? checkpoint(after: "") }
@@ -44,34 +48,44 @@ extension VaultStore {
         if dryRun {
             try audited({ _ in
                 var event = AuditEvent(nil, .purge)
-                event.detail = "preview as of \(asOf), nothing destroyed: \(erased) files and \(destroyed) records due"
+                event.detail = "preview as of \(asOf), nothing destroyed: \(tally.erased) files, \(tally.records) records and "
+                    + "\(tally.alerts) closed alerts due"
                 return event
             }) { _ in () }
         } else {
-            try checkpoint(after: "the purge is done (\(erased) files and \(destroyed) records destroyed)")
+            try checkpoint(after: "the purge is done (\(tally.erased) files, \(tally.records) records and \(tally.alerts) "
+                + "alerts destroyed)")
         }
-        return PurgeSummary(asOf: asOf.description, subjects: ids.count, subjectsErased: erased, recordsDestroyed: destroyed)
+        return PurgeSummary(asOf: asOf.description, subjects: ids.count, subjectsErased: tally.erased,
+                            recordsDestroyed: tally.records, alertsDestroyed: tally.alerts)
+    }
+
+    /// What a purge destroyed (or, dry, would).
+    private struct Tally {
+        var erased = 0, records = 0, alerts = 0
+
+        static func += (lhs: inout Tally, rhs: Tally) {
+            lhs.erased += rhs.erased
+            lhs.records += rhs.records
+            lhs.alerts += rhs.alerts
+        }
     }
 
     /// The purge's chunks, each one transaction (a read for a dry run) deciding with the rule set of its moment.
-    private func purgeChunks(_ ids: [String], asOf: Day, dryRun: Bool, erased: inout Int, destroyed: inout Int) throws(VaultError) {
+    private func purgeChunks(_ ids: [String], asOf: Day, dryRun: Bool, tally: inout Tally) throws(VaultError) {
         for start in stride(from: 0, to: ids.count, by: Self.purgeChunk) {
             let chunk = ids[start..<min(start + Self.purgeChunk, ids.count)]
-            let purgeChunk = { (db: Database) throws -> (Int, Int) in
+            let purgeChunk = { (db: Database) throws -> Tally in
                 let ruleSet = try self.checkedRuleSet(db).1
                 let readers = Readers(subject: TypedFieldReader(shape: ruleSet.subject),
                                       kinds: ruleSet.kinds.filter { !$0.value.retention.isEmpty }.mapValues(TypedFieldReader.init))
-                var erased = 0, destroyed = 0
+                var tally = Tally()
                 for id in chunk {
-                    let outcome = try self.purgeSubject(db, id, ruleSet: ruleSet, readers: readers, asOf: asOf, dryRun: dryRun)
-                    if outcome.erased { erased += 1 }
-                    destroyed += outcome.records
+                    tally += try self.purgeSubject(db, id, ruleSet: ruleSet, readers: readers, asOf: asOf, dryRun: dryRun)
                 }
-                return (erased, destroyed)
+                return tally
             }
-            let (chunkErased, chunkDestroyed) = dryRun ? try read(purgeChunk) : try write(purgeChunk)
-            erased += chunkErased
-            destroyed += chunkDestroyed
+            tally += dryRun ? try read(purgeChunk) : try write(purgeChunk)
         }
     }
 
@@ -84,26 +98,27 @@ extension VaultStore {
     /// Purges one subject in the caller's transaction and logs what it destroyed (with `dryRun`, only counts what
     /// is due); a subject erased since the list was read is skipped.
     private func purgeSubject(_ db: Database, _ id: String, ruleSet: CheckedRuleSet, readers: Readers, asOf: Day,
-                              dryRun: Bool) throws -> (erased: Bool, records: Int)
+                              dryRun: Bool) throws -> Tally
     {
         let subject: (key: SecretKey, fields: FieldValues)
         do {
             subject = try openTypedSubject(db, id: id, reader: readers.subject)
         } catch let error as VaultError where error.code == .notFound {
-            return (false, 0)
+            return Tally()
         }
         let identity = subject.fields
         let birth: Day? = if case .date(let day)? = identity["naissance"] { day } else { nil }
         if let due = ruleSet.subject.retentionDeadline(fields: identity, birth: birth, calendar: ruleSet.calendar), due <= asOf {
-            if dryRun { return (true, try recordCount(db, id)) }
+            if dryRun { return Tally(erased: 1, records: try recordCount(db, id)) }
             let records = try destroySubject(db, id)
             var event = AuditEvent(nil, .purge, subjectID: id)
             // The deadline is not written: `until age 25` would give the birth date away.
             event.detail = "retention as of \(asOf): file destroyed, \(records) records"
             try appendAudit(db, event)
-            return (true, records)
+            return Tally(erased: 1, records: records)
         }
         var destroyed: [String: Int] = [:]
+        var destroyedIDs: Set<String> = []
         let places = AssociatedData.Subject(vaultID: vaultID, subjectID: id)
         let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, kind, sealed FROM records WHERE subject_id = ?"),
                                     arguments: [id])
@@ -123,15 +138,50 @@ extension VaultStore {
                 try db.cachedStatement(sql: "DELETE FROM records WHERE id = ? AND subject_id = ?").execute(arguments: [recordID, id])
             }
             destroyed[kind, default: 0] += 1
+            destroyedIDs.insert(recordID)
         }
         let count = destroyed.values.reduce(0, +)
-        if count > 0 && !dryRun {
+        let alerts = try purgeClosedAlerts(db, id, key: subject.key, destroying: destroyedIDs, dryRun: dryRun)
+        if (count > 0 || alerts > 0) && !dryRun {
             var event = AuditEvent(nil, .purge, subjectID: id)
             event.labels = Array(Set(destroyed.keys.compactMap { ruleSet.kinds[$0]?.label })).sorted()
             event.detail = "retention as of \(asOf): \(count) records destroyed ("
                 + destroyed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
+                + (alerts > 0 ? ", \(alerts) closed alerts citing them" : "")
             try appendAudit(db, event)
         }
-        return (false, count)
+        return Tally(records: count, alerts: alerts)
+    }
+
+    /// Destroys the subject's closed alerts that cite a record no longer in the vault: one `destroying` now, or one a
+    /// purge destroyed before. Their follow-up is over, and what they explain has reached its retention; their
+    /// reminders go with them. Open and acknowledged alerts are still being followed up, and stay. Returns how many
+    /// (with `dryRun`, how many would go).
+    private func purgeClosedAlerts(_ db: Database, _ subjectID: String, key: SecretKey, destroying: Set<String>,
+                                   dryRun: Bool) throws -> Int
+    {
+        let closed = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, detail FROM alerts WHERE subject_id = ? AND status = 'closed'"),
+                                      arguments: [subjectID])
+        guard !closed.isEmpty else { return 0 }
+        let kept = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM records WHERE subject_id = ?"), arguments: [subjectID]))
+            .subtracting(destroying)
+        var count = 0
+        for row in closed {
+            let alertID: String = row[0]
+            let detail: AlertDetail
+            do {
+                detail = try SealedJSON.open([UInt8](row[1] as Data), key: key,
+                                             at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: alertID),
+                                             decode: AlertDetail.decode)
+            } catch {
+                throw VaultError(.integrity, "alert \(alertID): integrity failure, its sealed detail does not authenticate")
+            }
+            guard detail.citedRecords.contains(where: { !kept.contains($0) }) else { continue }
+            if !dryRun {
+                try db.cachedStatement(sql: "DELETE FROM alerts WHERE id = ? OR parent_id = ?").execute(arguments: [alertID, alertID])
+            }
+            count += 1
+        }
+        return count
     }
 }

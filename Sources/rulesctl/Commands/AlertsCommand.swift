@@ -33,7 +33,7 @@ struct AlertsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try vault.open()
+            let store = try vault.open(json: json)
             let principal = try token.principal(store, json: json)
             let alerts: [StoredAlert]
             do {

@@ -22,7 +22,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Flag(help: "Print {\"ok\", \"entries\", \"root\", …}.") var json = false
 
         func run() async throws {
-            let store = try vault.open()
+            let store = try vault.open(json: json)
             let result: AuditVerification
             do {
                 result = try store.verifyAudit()
@@ -49,7 +49,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Flag(help: "Print {\"entries\": [...]}.") var json = false
 
         func run() async throws {
-            let store = try vault.open()
+            let store = try vault.open(json: json)
             let principal = try token.principal(store, json: json)
             let entries: [AuditEntry]
             do {
@@ -115,7 +115,7 @@ struct AuditCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try vault.open()
+            let store = try vault.open(json: json)
             func b64(_ bytes: [UInt8]) -> String { Data(bytes).base64EncodedString() }
             do {
                 if let entry {
@@ -144,7 +144,7 @@ struct AuditCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try vault.open()
+            let store = try vault.open(json: json)
             let result: (subjectID: String, entries: [Int])
             do {
                 result = try store.resolvePseudonym(pseudonym, reason: reason)

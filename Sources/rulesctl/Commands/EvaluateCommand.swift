@@ -38,7 +38,7 @@ struct EvaluateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try vault.open()
+        let store = try vault.open(json: json)
         let day = try Self.day(asOf)
         let summary: EvaluationSummary
         do {

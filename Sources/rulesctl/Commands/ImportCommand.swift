@@ -39,7 +39,8 @@ struct ImportCommand: AsyncParsableCommand {
         if let evaluate, Day(iso: evaluate) == nil { throw ValidationError("--evaluate must be a date YYYY-MM-DD") }
     }
 
-    /// The `--json` document: the files stored (each all or nothing), the one refused if any, the evaluation.
+    /// The `--json` document: the files stored (each all or nothing), the one refused if any, the evaluation, or
+    /// why it failed (the files stay stored).
     struct Result: Encodable {
         struct Refused: Encodable {
             let file: String
@@ -49,10 +50,15 @@ struct ImportCommand: AsyncParsableCommand {
         var files: [String: ImportSummary] = [:]
         var refused: Refused?
         var evaluation: EvaluationSummary?
+        var evaluationError: VaultFailureJSON.Detail?
+
+        enum CodingKeys: String, CodingKey {
+            case files, refused, evaluation, evaluationError = "evaluation_error"
+        }
     }
 
     func run() async throws {
-        let store = try vault.open()
+        let store = try vault.open(json: json)
         var result = Result()
         for file in files {
             do {
@@ -80,7 +86,10 @@ struct ImportCommand: AsyncParsableCommand {
                 result.evaluation = summary
                 if !json { EvaluateCommand.print(summary) }
             } catch {
-                if json { try Console.json(result) }
+                if json {
+                    result.evaluationError = .init(error)
+                    try Console.json(result)
+                }
                 throw Console.fail(error.message)
             }
         }

@@ -10,7 +10,8 @@ struct PurgeCommand: ParsableCommand {
         discussion: """
             Each kind's 'retain' clauses give a deadline per record (the earliest wins: 'retain 3 years after date', \
             'retain until age 25', 'retain until school_year_end'…); the subject's own clause destroys the whole file \
-            (crypto-shredding, as 'subject erase'). Every subject is opened to read the dates, none of which is \
+            (crypto-shredding, as 'subject erase'). A closed alert that cites a destroyed record goes too, with its \
+            reminders; open and acknowledged alerts, still followed up, stay. Every subject is opened to read the dates, none of which is \
             stored in plaintext. Subjects are purged a chunk at a time, each chunk one transaction with one audit \
             entry per subject touched, under its pseudonym: a purge killed midway keeps what it committed, and \
             running it again completes it. Destruction cannot be undone: run with --dry-run first to see how much \
@@ -34,7 +35,7 @@ struct PurgeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try vault.open()
+        let store = try vault.open(json: json)
         let day = try EvaluateCommand.day(asOf)
         let summary: PurgeSummary
         do {
@@ -46,8 +47,8 @@ struct PurgeCommand: ParsableCommand {
             try Console.json(summary)
         } else {
             let verb = dryRun ? "due (dry run, nothing destroyed)" : "destroyed"
-            Console.out("\(summary.subjects) subjects examined as of \(summary.asOf): \(summary.subjectsErased) files and "
-                + "\(summary.recordsDestroyed) records \(verb)")
+            Console.out("\(summary.subjects) subjects examined as of \(summary.asOf): \(summary.subjectsErased) files, "
+                + "\(summary.recordsDestroyed) records and \(summary.alertsDestroyed) closed alerts \(verb)")
         }
     }
 }

@@ -17,7 +17,7 @@ extension RulesCommand {
         @OptionGroup var output: OutputOptions
 
         func run() async throws {
-            let store = try vault.open()
+            let store = try vault.open(json: output.json)
             let (result, _) = try RulesCommand.checkedRuleSet(directory, output: output) { result in
                 FailureJSON(error: "\(result.errors.count) errors in \(directory)")
             }

@@ -10,7 +10,7 @@ struct StatusCommand: AsyncParsableCommand {
     @Flag(help: "Print JSON.") var json = false
 
     func run() async throws {
-        let store = try vault.open()
+        let store = try vault.open(json: json)
         let status: VaultStatus
         do {
             status = try store.status()

@@ -26,7 +26,7 @@ struct SubjectCommand: AsyncParsableCommand {
         @Flag(help: "Print {\"matches\": [...]}.") var json = false
 
         func run() async throws {
-            let store = try vault.open()
+            let store = try vault.open(json: json)
             let principal = try token.principal(store, json: json)
             let matches: [SubjectView]
             do {
@@ -70,7 +70,7 @@ struct SubjectCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let store = try vault.open()
+            let store = try vault.open(json: json)
             let principal = try token.principal(store, json: json)
             let view: SubjectView
             do {

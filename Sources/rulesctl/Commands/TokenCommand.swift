@@ -28,7 +28,7 @@ struct TokenCommand: AsyncParsableCommand {
             guard let lifetime = TokenCommand.seconds(ttl) else {
                 throw ValidationError("--ttl must be a number followed by h, d or w, e.g. 30d, of at most 366 days")
             }
-            let store = try vault.open()
+            let store = try vault.open(json: json)
             let issued: IssuedToken
             do {
                 issued = try store.issueToken(role: role, groups: groups, holder: holder, lifetime: lifetime)
@@ -66,7 +66,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Flag(help: "Print JSON.") var json = false
 
         func run() async throws {
-            let store = try vault.open()
+            let store = try vault.open(json: json)
             let tokens: [TokenRecord]
             do {
                 tokens = try store.tokens()

@@ -17,7 +17,7 @@ struct VerifyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = try vault.open()
+        let store = try vault.open(json: json)
         let result: (checked: Int, failures: [IntegrityFailure])
         do {
             result = try store.verify()

@@ -36,14 +36,15 @@ struct VaultOptions: ParsableArguments {
         }
     }
 
-    /// Opens the vault, or fails with a one-line reason (exit 1).
-    func open() throws -> VaultStore {
+    /// Opens the vault, or fails with a one-line reason (exit 1), and with `json` the failure's JSON document on
+    /// stdout too, as the command's other failures.
+    func open(json: Bool = false) throws -> VaultStore {
         let directory = try directory()
         let source = try keySource()
         do {
             return try VaultStore.open(directory: directory, key: source, environment: environment)
         } catch {
-            throw Console.fail(error.message)
+            throw Console.fail(error, json: json)
         }
     }
 }
