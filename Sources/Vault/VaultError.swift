@@ -18,6 +18,10 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
         /// Another connection (an import, an evaluation, a server's audit entries) held the database's write lock,
         /// or a reader its log, for longer than the busy timeout: nothing was changed; try again.
         case busy
+        /// An erasure, purge or rotation committed, but another connection kept reading older pages, so the
+        /// write-ahead log could not be truncated: the pages holding what was destroyed or replaced stay in it
+        /// until that connection ends or a later checkpoint succeeds. Nothing to retry: the operation stands.
+        case logNotTruncated = "log_not_truncated"
     }
 
     /// The failure's kind.

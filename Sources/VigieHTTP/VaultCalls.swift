@@ -6,23 +6,39 @@ import Vault
 /// up to the busy timeout). On Swift concurrency's cooperative threads, one per core, two requests waiting for an
 /// import's lock stalled every other request, `/healthz` included, for as long as they waited. A vault error
 /// becomes its API error.
+///
+/// Calls that may write (every logged read does) and calls that only read run on separate pools: however many
+/// requests wait for the write lock, token checks and the auditors' checkpoints and proofs still have threads.
 struct VaultCalls: Sendable {
     let store: VaultStore
 
-    /// SwiftNIO's pool for blocking work, shared by the process: enough threads that requests waiting for a lock
-    /// leave others to run (GRDB lets five read at once, and one write).
-    private static let pool: NIOThreadPool = {
-        let pool = NIOThreadPool(numberOfThreads: 16)
+    /// SwiftNIO's pools for blocking work, shared by the process. GRDB lets five connections read at once and
+    /// one write; writers beyond it wait for the lock in their thread.
+    private static let writers = started(NIOThreadPool(numberOfThreads: 16))
+    private static let readers = started(NIOThreadPool(numberOfThreads: 8))
+
+    private static func started(_ pool: NIOThreadPool) -> NIOThreadPool {
         pool.start()
         return pool
-    }()
+    }
 
-    /// Runs `body` on the pool and returns its result, or throws its error as an API error (a vault error mapped,
-    /// anything else a 500 that says nothing more).
+    /// Runs `body`, which may write, and returns its result, or throws its error as an API error (a vault error
+    /// mapped, anything else a 500 that says nothing more).
     func callAsFunction<T: Sendable>(_ body: @escaping @Sendable (VaultStore) throws -> T) async throws(APIError) -> T {
+        try await run(on: Self.writers, body)
+    }
+
+    /// Runs `body`, which only reads (it never waits for the write lock), as `callAsFunction`.
+    func reading<T: Sendable>(_ body: @escaping @Sendable (VaultStore) throws -> T) async throws(APIError) -> T {
+        try await run(on: Self.readers, body)
+    }
+
+    private func run<T: Sendable>(on pool: NIOThreadPool, _ body: @escaping @Sendable (VaultStore) throws -> T)
+        async throws(APIError) -> T
+    {
         let store = self.store
         do {
-            return try await Self.pool.runIfActive { try body(store) }
+            return try await pool.runIfActive { try body(store) }
         } catch {
             throw APIError(error)
         }

@@ -109,11 +109,12 @@ import Vault
         let reference = try #require(RuleSet.check(try TemporaryVault.referenceSources()).ruleSet)
         let withoutRole = try #require(RuleSet.check(try TemporaryVault.referenceSources(withoutRole: "bailleur")).ruleSet)
         let principal = Principal(tokenID: "t", role: "bailleur", groups: ["prevention_jeunesse", "cellule_ancienne"])
-        // No rule notifies the bailleur (a rule set naming a role it does not declare would not check): a
-        // reminder, which goes by its stored audience, is addressed to it here.
-        let addressed = (audience: ["bailleur", "coordinateur"], group: "prevention_jeunesse", rule: VaultStore.reminderRule)
+        // No rule notifies the bailleur (a rule set naming a role it does not declare would not check): today the
+        // rule refuses it; without the role, the role itself is unknown, whatever the rule.
+        let addressed = (audience: ["bailleur", "coordinateur"], group: "prevention_jeunesse", rule: "RAO-RECIDIVE")
         #expect(AccessPolicy(ruleSet: reference).alert(principal, audience: addressed.audience, group: addressed.group,
-                                                       rule: addressed.rule).isPermitted)
+                                                       rule: addressed.rule).description
+                == "not permitted: rule 'RAO-RECIDIVE' no longer notifies role 'bailleur'")
         let refused = AccessPolicy(ruleSet: withoutRole).alert(principal, audience: addressed.audience, group: addressed.group,
                                                                rule: addressed.rule)
         #expect(refused.outcome == .notPermitted)
@@ -128,7 +129,8 @@ import Vault
     }
 
     /// Through the vault: once a newer rule set stops notifying the school of ABS-4DJ, its listing no longer
-    /// carries the alerts raised before, and its view of the subject no longer opens through them.
+    /// carries the alerts raised before, nor their reminders (raised to the alert's audience of the time), and its
+    /// view of the subject no longer opens through them.
     @Test func aRuleSetThatStopsNotifyingARoleTakesItsOldAlertsAway() async throws {
         let vault = try TemporaryVault()
         let csv = absenceHeader + (6...9).map { "Dupont,Emilie,2012-03-01,,2025-10-0\($0),matin,false," }.joined(separator: "\n") + "\n"
@@ -137,6 +139,10 @@ import Vault
         let school = try vault.store.verifyToken(try vault.store.issueToken(role: "education_nationale", groups: ["prevention_jeunesse"],
                                                                             holder: "CPE", lifetime: 3_600).token)
         #expect(try vault.store.alerts(for: school).contains { $0.rule == "ABS-4DJ" })
+        // Overdue: its reminder goes to the school too, while the rule notifies it.
+        #expect(try await vault.store.evaluate(asOf: try #require(Day(iso: "2025-12-01")), only: ["ABS-4DJ"]).reminders == 1)
+        #expect(try vault.store.alerts(for: school).map(\.rule).sorted() == ["ABS-4DJ", VaultStore.reminderRule])
+        let subject = try #require(try vault.store.alerts(rule: "ABS-4DJ").first?.subject)
         let reference = try TemporaryVault.referenceSources()
         let narrowed = reference.map { file in
             file.path.hasSuffix("scolarite.vigie")
@@ -147,7 +153,11 @@ import Vault
         }
         #expect(narrowed != reference)
         _ = try vault.store.loadRuleSet(narrowed)
-        #expect(try vault.store.alerts(for: school).allSatisfy { $0.rule != "ABS-4DJ" })
+        #expect(try vault.store.alerts(for: school).isEmpty)
+        #expect(try vault.store.alerts(rule: VaultStore.reminderRule).first?.audience.contains("education_nationale") == true)
+        // The school contributed the absences: it still sees those, by contribution only, and no alert.
+        let view = try vault.store.showSubject(school, id: subject, purpose: "assiduité")
+        #expect(view.alerts.isEmpty && view.decision.contains("its own records only"))
         // The alert is still there, for the coordinator; the school can no longer move it, and its try is logged.
         let alert = try #require(try vault.store.alerts(rule: "ABS-4DJ").first)
         #expect(try vault.store.alerts(rule: "ABS-4DJ").count == 1)
@@ -161,7 +171,7 @@ import Vault
     }
 
     /// The audience stored with an alert is checked against the rule of that name today: a role its rule no
-    /// longer notifies, or an alert of a rule no longer declared, is not permitted; reminders keep their audience.
+    /// longer notifies, or an alert of a rule no longer declared, is not permitted.
     @Test func anAlertIsPermittedOnlyWhileItsRuleStillNotifiesTheRole() throws {
         let policy = AccessPolicy(ruleSet: try #require(RuleSet.check(try TemporaryVault.referenceSources()).ruleSet))
         let school = Principal(tokenID: "t", role: "education_nationale", groups: ["prevention_jeunesse"])
@@ -173,8 +183,10 @@ import Vault
         #expect(narrowed.description == "not permitted: rule 'SUIVI-INACTIF' no longer notifies role 'education_nationale'")
         let dropped = policy.alert(school, audience: ["education_nationale"], group: group, rule: "ABS-ANCIENNE")
         #expect(dropped.description == "not permitted: rule 'ABS-ANCIENNE' is no longer in the rule set")
+        // The reminder rule is not a rule of the rule set: a reminder is decided by its alert's rule (through the
+        // vault: `aRuleSetThatStopsNotifyingARoleTakesItsOldAlertsAway`).
         let coordinator = Principal(tokenID: "c", role: "coordinateur", groups: [group])
-        #expect(policy.alert(coordinator, audience: ["coordinateur"], group: group, rule: VaultStore.reminderRule).isPermitted)
+        #expect(!policy.alert(coordinator, audience: ["coordinateur"], group: group, rule: VaultStore.reminderRule).isPermitted)
         #expect(policy.alert(.console(groups: []), audience: [], group: group, rule: "ABS-ANCIENNE").isPermitted)
     }
 }

@@ -61,7 +61,8 @@ import Testing
         for _ in 0..<300 {
             let detail = AlertDetail(
                 reveal: (0..<Int.random(in: 0...3, using: &random)).map { _ in .init(name: text(&random), value: maybe(&random)) },
-                evidence: (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random, 40) })
+                evidence: (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random, 40) },
+                records: Bool.random(using: &random) ? nil : (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random, 32) })
             let bytes = Array(try encoder.encode(detail))
             // The fast reader takes what the vault writes; JSONDecoder is only the fallback.
             #expect(FlatJSON.parse(bytes) != nil)
@@ -69,6 +70,7 @@ import Testing
             #expect(read.reveal.map(\.name) == detail.reveal.map(\.name))
             #expect(read.reveal.map(\.value) == detail.reveal.map(\.value))
             #expect(read.evidence == detail.evidence)
+            #expect(read.records == detail.records)
         }
     }
 
@@ -79,13 +81,15 @@ import Testing
         for _ in 0..<300 {
             let detail = AlertDetail(
                 reveal: (0..<Int.random(in: 0...3, using: &random)).map { _ in .init(name: text(&random), value: maybe(&random)) },
-                evidence: (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random, 40) + "/" })
+                evidence: (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random, 40) + "/" },
+                records: Bool.random(using: &random) ? nil : (0..<Int.random(in: 0...3, using: &random)).map { _ in text(&random, 32) })
             #expect(detail.json() == Array(try encoder.encode(detail)))
             // Read back by the flat reader the listings use, not only by Foundation.
             #expect(FlatJSON.parse(detail.json()) != nil)
             let read = try AlertDetail.decode(detail.json())
             #expect(read.reveal.map(\.name) == detail.reveal.map(\.name) && read.reveal.map(\.value) == detail.reveal.map(\.value))
             #expect(read.evidence == detail.evidence)
+            #expect(read.records == detail.records)
         }
     }
 

@@ -65,6 +65,29 @@ import Testing
         #expect(try store.auditSize() == entries)
     }
 
+    /// An import whose transaction cannot start (another process holds the lock past the timeout) fails as busy and
+    /// stores nothing, its reading thread many batches ahead: the path where the storing side gives up
+    /// (`RowBatches.abandon`, whose wait for the reader RowBatchesTests checks on its own).
+    @Test func anImportThatCannotGetTheLockStoresNothingAndStopsItsReader() throws {
+        let vault = try TemporaryVault()
+        let store = try VaultStore.open(directory: vault.directory, key: .keyFile(vault.keyFile), environment: [:],
+                                        busyTimeout: 0.3)
+        let start = try #require(Day(iso: "2000-01-01"))
+        let rows = (0..<20_000).map { "Dupont,Emilie,2012-03-01,,\(start.adding(days: $0 / 2)),\($0 % 2 == 0 ? "matin" : "apres_midi"),false," }
+        let path = try vault.file("big.csv", absenceHeader + rows.joined(separator: "\n") + "\n")
+        let entries = try store.auditSize()
+        let other = try OtherProcess(vault)
+        try other.lockForWriting()
+        #expect { _ = try store.importFile(path, kind: "absence", source: "education_nationale") } throws: {
+            ($0 as? VaultError)?.code == .busy
+        }
+        try other.end()
+        #expect(try store.status().records == 0)
+        #expect(try store.auditSize() == entries)
+        // The same file imports whole once the lock is free.
+        #expect(try store.importFile(path, kind: "absence", source: "education_nationale").recordsStored == 20_000)
+    }
+
     @Test func anErasureWaitsForReadersThenLeavesNoCopyInTheLog() throws {
         let vault = try TemporaryVault()
         _ = try vault.store.importFile(try vault.file("a.csv", Self.absences), kind: "absence", source: "education_nationale")
@@ -94,7 +117,7 @@ import Testing
             _ = try store.erase(subjectID: id, reason: "droit à l'effacement")
         } throws: { error in
             guard let error = error as? VaultError else { return false }
-            return error.code == .busy && error.message.hasPrefix("subject \(id) is erased, but")
+            return error.code == .logNotTruncated && error.message.hasPrefix("subject \(id) is erased, but")
                 && error.message.contains("write-ahead log")
         }
         #expect(try store.status().records == 0)

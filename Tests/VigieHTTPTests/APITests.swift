@@ -239,7 +239,7 @@ import VigieHTTP
             if first { try? other.inDatabase { try $0.execute(sql: "ROLLBACK") } }
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: release)
-        let waiting = min(ProcessInfo.processInfo.activeProcessorCount + 2, 12)
+        let waiting = min(ProcessInfo.processInfo.activeProcessorCount + 2, 15)
         let app = Application(router: VigieAPI.router(store: store, limiter: RateLimiter(limit: 1_000_000),
                                                       refusals: RateLimiter(limit: 1_000_000)))
         try await app.test(.router) { client in

@@ -54,18 +54,16 @@ public struct AccessPolicy: Sendable {
     /// May the principal see an alert of `rule` addressed to `audience` in `group`? Only its revealed values, if
     /// so. The audience is the one stored when the alert was raised; the current rule set must still agree: its rule
     /// of that name must still notify the role (a policy narrowed since takes its old alerts from the role too), and
-    /// an alert of a rule no longer declared is the coordinator's only. Reminders, raised by the vault itself, go by
-    /// their stored audience.
+    /// an alert of a rule no longer declared is the coordinator's only. A reminder is decided by the rule of the alert
+    /// it reminds of (the caller passes it: `VaultStore.decidingRule`), with its own stored audience.
     public func alert(_ principal: Principal, audience: [String], group: String, rule: String) -> AccessDecision {
         if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
         // A principal verified under an earlier policy: its role and the alert's group must still be in this one.
         guard ruleSet.roles[principal.role] != nil else { return .notPermitted("unknown role '\(principal.role)'") }
         guard ruleSet.groups[group] != nil else { return .notPermitted("group '\(group)' is no longer in the policy") }
-        if rule != VaultStore.reminderRule {
-            guard let current = ruleSet.rule(rule) else { return .notPermitted("rule '\(rule)' is no longer in the rule set") }
-            guard current.audience.contains(principal.role) else {
-                return .notPermitted("rule '\(rule)' no longer notifies role '\(principal.role)'")
-            }
+        guard let current = ruleSet.rule(rule) else { return .notPermitted("rule '\(rule)' is no longer in the rule set") }
+        guard current.audience.contains(principal.role) else {
+            return .notPermitted("rule '\(rule)' no longer notifies role '\(principal.role)'")
         }
         guard audience.contains(principal.role) else {
             return .notPermitted("role '\(principal.role)' is not in the alert's audience")

@@ -8,6 +8,9 @@ struct AlertDetail: Codable {
     var reveal: [RevealedEntry]
     /// The explanation, condition by condition.
     var evidence: [String]
+    /// The records the explanation cites, each once (what retention decides on); `nil` in alerts sealed before
+    /// 2026-12, whose records are read out of the explanation's text.
+    var records: [String]?
 
     struct RevealedEntry: Codable {
         let name: String
@@ -17,21 +20,25 @@ struct AlertDetail: Codable {
     init(_ alert: Alert) {
         reveal = alert.revealed.map { RevealedEntry(name: $0.name, value: $0.value == .missing ? nil : $0.value.description) }
         evidence = alert.evidence.map(\.description)
+        var seen: Set<String> = []
+        records = alert.evidence.flatMap(\.recordIDs).filter { seen.insert($0).inserted }
     }
 
-    init(reveal: [RevealedEntry], evidence: [String]) {
+    init(reveal: [RevealedEntry], evidence: [String], records: [String]? = nil) {
         self.reveal = reveal
         self.evidence = evidence
+        self.records = records
     }
 
     static func place(vaultID: String, subjectID: String, alertID: String) -> AssociatedData {
         AssociatedData(vaultID: vaultID, subjectID: subjectID, itemID: alertID, kind: "#alert")
     }
 
-    /// The records the explanation cites: each condition's `records a, b, …` in the bracket that ends its line
-    /// (`Evidence.description`).
+    /// The records the explanation cites: `records`, or for an alert sealed before it was, each condition's
+    /// `records a, b, …` in the bracket that ends its line (`Evidence.description` of the time).
     var citedRecords: [String] {
-        evidence.flatMap { line -> [String] in
+        if let records { return records }
+        return evidence.flatMap { line -> [String] in
             guard line.hasSuffix("]"), let open = line.range(of: " [", options: .backwards) else { return [] }
             let details = line[open.upperBound..<line.index(before: line.endIndex)]
             return details.components(separatedBy: "; ").filter { $0.hasPrefix("records ") }
@@ -47,6 +54,10 @@ struct AlertDetail: Codable {
             $0 + $1.name.utf8.count + ($1.value?.utf8.count ?? 0) + 24
         })
         FlatJSON.appendArray(evidence, to: &out)
+        if let records {
+            out += #","records":"#.utf8
+            FlatJSON.appendArray(records, to: &out)
+        }
         out += #","reveal":["#.utf8
         for (index, entry) in reveal.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
@@ -80,12 +91,23 @@ struct AlertDetail: Codable {
             default: return nil
             }
         }
-        var lines: [String] = []
-        for line in evidence {
-            guard let text = line.string else { return nil }
-            lines.append(text)
+        guard let lines = Self.strings(evidence) else { return nil }
+        var records: [String]?
+        if let cited = json["records"] {
+            guard let array = cited.array, let ids = Self.strings(array) else { return nil }
+            records = ids
         }
-        self.init(reveal: entries, evidence: lines)
+        self.init(reveal: entries, evidence: lines, records: records)
+    }
+
+    /// The strings of a JSON array; `nil` if any item is not one.
+    private static func strings(_ items: [JSONValue]) -> [String]? {
+        var strings: [String] = []
+        for item in items {
+            guard let text = item.string else { return nil }
+            strings.append(text)
+        }
+        return strings
     }
 }
 

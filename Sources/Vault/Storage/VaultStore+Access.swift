@@ -171,11 +171,10 @@ extension VaultStore {
         // The console opens every subject by `manages subjects`: its alerts are not looked at.
         var alerted = false
         if !principal.isConsole {
-            alerted = try Row.fetchAll(db, sql: "SELECT audience, group_name, rule_id FROM alerts WHERE subject_id = ?", arguments: [id])
-                .contains { row in
-                    policy.alert(principal, audience: (row["audience"] as String).split(separator: ",").map(String.init),
-                                 group: row["group_name"], rule: row["rule_id"]).isPermitted
-                }
+            let sql = "SELECT a.audience, a.group_name, \(Self.decidingRule) FROM alerts a \(Self.parentJoin) WHERE a.subject_id = ?"
+            alerted = try Row.fetchAll(db, sql: sql, arguments: [id]).contains { row in
+                policy.alert(principal, audience: Self.audience(row[0]), group: row[1], rule: row[2]).isPermitted
+            }
         }
         var open = false
         if let token = principal.tokenID, let period = breakGlassPeriod {

@@ -57,6 +57,16 @@ extension VaultStore {
     /// The longest comment accepted on an alert.
     public static let maxCommentLength = 500
 
+    /// The rule an alert `a` is decided by (`AccessPolicy.alert`): its own; for a reminder, the rule of the alert `p`
+    /// it reminds of (`parentJoin`), so that a role that rule no longer notifies loses the reminder with the alert;
+    /// for a reminder whose alert is gone, no rule (the coordinator's console only).
+    static let decidingRule = "CASE WHEN a.rule_id = '\(reminderRule)' THEN COALESCE(p.rule_id, '') ELSE a.rule_id END"
+    /// Joins the alert a reminder reminds of, for `decidingRule`.
+    static let parentJoin = "LEFT JOIN alerts p ON p.id = a.parent_id"
+
+    /// An alert's stored audience, a comma-separated list of role names.
+    static func audience(_ stored: String) -> [String] { stored.split(separator: ",").map(String.init) }
+
     /// Stores a new alert unless the same rule already alerted for the subject at that date.
     func insertAlert(_ db: Database, _ alert: Alert, subjectID: String, key: SecretKey, parent: String? = nil) throws -> Bool {
         let id = try RandomID.timeOrdered()
@@ -99,7 +109,7 @@ extension VaultStore {
             let reminder = Alert(
                 ruleID: Self.reminderRule, title: "Suivi échu", basis: "CNIL AU-038 : actions datées et suivies",
                 group: row["group_name"], severity: .high,
-                audience: (row["audience"] as String).split(separator: ",").map(String.init), labels: [], date: asOf,
+                audience: Self.audience(row["audience"]), labels: [], date: asOf,
                 followUp: nil, revealed: [RevealedValue(name: "alerte", value: .text(row["id"])),
                                           RevealedValue(name: "regle", value: .text(rule)),
                                           RevealedValue(name: "echeance", value: .text(due))],
@@ -120,7 +130,7 @@ extension VaultStore {
     /// remaining alert's plaintext audience and group, before anything is decrypted.
     struct AlertFilter {
         let role: String?
-        /// Audience, group and rule of an alert → may it be shown.
+        /// Audience, group and deciding rule (`decidingRule`) of an alert → may it be shown.
         let allowed: ([String], String, String) -> Bool
     }
 
@@ -149,7 +159,8 @@ extension VaultStore {
                      allowed: ([String], String, String) -> Bool = { _, _, _ in true }) throws -> [StoredAlert] {
         // Each alert comes with its subject's wrapped key, in the same query (one lookup per row in SQLite rather
         // than one statement per alert).
-        var sql = "SELECT \(Self.alertColumns) FROM alerts a LEFT JOIN subject_keys k ON k.subject_id = a.subject_id WHERE 1 = 1"
+        var sql = "SELECT \(Self.alertColumns) FROM alerts a LEFT JOIN subject_keys k ON k.subject_id = a.subject_id "
+            + "\(Self.parentJoin) WHERE 1 = 1"
         var arguments: [(any DatabaseValueConvertible)?] = []
         if let status { sql += " AND a.status = ?"; arguments.append(status.rawValue) }
         if let rule { sql += " AND a.rule_id = ?"; arguments.append(rule) }
@@ -162,8 +173,8 @@ extension VaultStore {
         // A cursor: the sealed columns of alerts the caller may not see are never copied out of SQLite.
         let rows = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: StatementArguments(arguments))
         while let row = try rows.next() {
-            let audience = (row[AlertColumn.audience] as String).split(separator: ",").map(String.init)
-            guard allowed(audience, row[AlertColumn.group], row[AlertColumn.rule]) else { continue }
+            let audience = Self.audience(row[AlertColumn.audience])
+            guard allowed(audience, row[AlertColumn.group], row[AlertColumn.decidingRule]) else { continue }
             let key = try dataKey(row[AlertColumn.subject], wrapped: row[AlertColumn.wrappedKey], keys: &keys)
             alerts.append(try Self.storedAlert(row, key: key, vaultID: vaultID, audience: audience))
         }
@@ -173,13 +184,15 @@ extension VaultStore {
     /// The columns `fetchAlerts` reads (`a` the alert, `k` its subject's key), in the order of `AlertColumn` (read by
     /// position: by name, every column lookup folds case).
     private static let alertColumns = "a.id, a.subject_id, a.rule_id, a.severity, a.status, a.audience, a.group_name, "
-        + "a.raised_on, a.follow_up, a.parent_id, a.detail, a.resolution, k.wrapped"
+        + "a.raised_on, a.follow_up, a.parent_id, a.detail, a.resolution, k.wrapped, \(decidingRule)"
 
     private enum AlertColumn {
         static let id = 0, subject = 1, rule = 2, severity = 3, status = 4, audience = 5, group = 6, raised = 7
         static let followUp = 8, parent = 9, detail = 10, resolution = 11
         /// The subject's wrapped data key.
         static let wrappedKey = 12
+        /// `decidingRule`.
+        static let decidingRule = 13
     }
 
     private static func storedAlert(_ row: Row, key: SecretKey, vaultID: String, audience: [String]) throws -> StoredAlert {
@@ -249,15 +262,14 @@ extension VaultStore {
             return event
         }) { db in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT a.subject_id, a.status, a.resolution, a.audience, a.group_name, a.rule_id, k.wrapped
-                FROM alerts a LEFT JOIN subject_keys k ON k.subject_id = a.subject_id WHERE a.id = ?
+                SELECT a.subject_id, a.status, a.resolution, a.audience, a.group_name, \(Self.decidingRule) AS rule, k.wrapped
+                FROM alerts a LEFT JOIN subject_keys k ON k.subject_id = a.subject_id \(Self.parentJoin) WHERE a.id = ?
                 """, arguments: [id]) else {
                 throw VaultError(.notFound, "alert \(id): not found")
             }
             if let principal {
                 let decision = AccessPolicy(ruleSet: try checkedRuleSet(db).1).alert(
-                    principal, audience: (row["audience"] as String).split(separator: ",").map(String.init), group: row["group_name"],
-                    rule: row["rule_id"])
+                    principal, audience: Self.audience(row["audience"]), group: row["group_name"], rule: row["rule"])
                 guard decision.isPermitted else { throw VaultError(.notPermitted, decision.description) }
             }
             let current = AlertStatus(rawValue: row["status"]) ?? .open

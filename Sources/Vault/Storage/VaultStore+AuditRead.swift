@@ -82,11 +82,16 @@ extension VaultStore {
         return result
     }
 
-    /// Refuses, and logs the refusal, unless the principal is the console or a token whose role `audits`: the
-    /// audit log, its checkpoints and proofs are the auditors'.
-    public func requireAuditor(_ principal: Principal) throws(VaultError) {
+    /// Whether the principal is the console or a token whose role `audits`: the audit log, its checkpoints and
+    /// proofs are the auditors'. A read only; `requireAuditor` refuses the others and logs it.
+    public func audits(_ principal: Principal) throws(VaultError) -> Bool {
         let (_, ruleSet) = try checkedRuleSet()
-        if !principal.isConsole && ruleSet.roles[principal.role]?.audits != true {
+        return principal.isConsole || ruleSet.roles[principal.role]?.audits == true
+    }
+
+    /// Refuses, and logs the refusal, unless the principal `audits`.
+    public func requireAuditor(_ principal: Principal) throws(VaultError) {
+        if try !audits(principal) {
             throw auditedDenial(principal, .auditRead, error: VaultError(
                 .forbidden, "forbidden: role '\(principal.role)' does not audit (policy: audits)"))
         }

@@ -145,18 +145,23 @@ extension VaultStore {
         if (count > 0 || alerts > 0) && !dryRun {
             var event = AuditEvent(nil, .purge, subjectID: id)
             event.labels = Array(Set(destroyed.keys.compactMap { ruleSet.kinds[$0]?.label })).sorted()
-            event.detail = "retention as of \(asOf): \(count) records destroyed ("
-                + destroyed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")"
-                + (alerts > 0 ? ", \(alerts) closed alerts citing them" : "")
+            var parts: [String] = []
+            if count > 0 {
+                parts.append("\(count) records destroyed ("
+                    + destroyed.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ") + ")")
+            }
+            if alerts > 0 { parts.append("\(alerts) closed alerts destroyed, every record they cite being gone") }
+            event.detail = "retention as of \(asOf): " + parts.joined(separator: "; ")
             try appendAudit(db, event)
         }
         return Tally(records: count, alerts: alerts)
     }
 
-    /// Destroys the subject's closed alerts that cite a record no longer in the vault: one `destroying` now, or one a
-    /// purge destroyed before. Their follow-up is over, and what they explain has reached its retention; their
-    /// reminders go with them. Open and acknowledged alerts are still being followed up, and stay. Returns how many
-    /// (with `dryRun`, how many would go).
+    /// Destroys the subject's closed alerts every record of whose explanation is no longer in the vault (destroyed
+    /// now, `destroying`, or by an earlier purge). Their follow-up is over, and what they explain has reached its
+    /// retention; their reminders go with them. An alert still citing a kept record stays: the rule could fire again
+    /// on it, and the alert's `once per` holds it back. Open and acknowledged alerts are still being followed up,
+    /// and stay. Returns how many (with `dryRun`, how many would go).
     private func purgeClosedAlerts(_ db: Database, _ subjectID: String, key: SecretKey, destroying: Set<String>,
                                    dryRun: Bool) throws -> Int
     {
@@ -176,7 +181,8 @@ extension VaultStore {
             } catch {
                 throw VaultError(.integrity, "alert \(alertID): integrity failure, its sealed detail does not authenticate")
             }
-            guard detail.citedRecords.contains(where: { !kept.contains($0) }) else { continue }
+            let cited = detail.citedRecords
+            guard !cited.isEmpty, cited.allSatisfy({ !kept.contains($0) }) else { continue }
             if !dryRun {
                 try db.cachedStatement(sql: "DELETE FROM alerts WHERE id = ? OR parent_id = ?").execute(arguments: [alertID, alertID])
             }

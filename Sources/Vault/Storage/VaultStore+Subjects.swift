@@ -196,8 +196,8 @@ extension VaultStore {
 
     /// Moves the write-ahead log into the database and truncates it, so that no destroyed page stays in it. It waits
     /// (up to the busy timeout) for other connections still reading older pages, such as `serve`'s; if they do not
-    /// finish, the log keeps those pages, and the error says so: `done` is what was committed before (the erasure
-    /// stands).
+    /// finish, the log keeps those pages, and the error (`logNotTruncated`) says so: `done` is what was committed
+    /// before (the erasure stands).
     func checkpoint(after done: String) throws(VaultError) {
         do {
             _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
@@ -205,7 +205,7 @@ extension VaultStore {
             let failure = Self.storageError(error, otherwise: VaultError(.storage, "\(done), but the vault database could "
                 + "not be checkpointed: pages holding what was destroyed or replaced may stay in its write-ahead log"))
             guard failure.code == .busy else { throw failure }
-            throw VaultError(.busy, "\(done), but another process (is `rulesctl serve` running?) kept reading the vault: "
+            throw VaultError(.logNotTruncated, "\(done), but another process (is `rulesctl serve` running?) kept reading the vault: "
                 + "pages holding what was destroyed or replaced stay in its write-ahead log until that process stops or "
                 + "the next `purge` truncates it")
         }

@@ -8,7 +8,9 @@ extension VaultStore {
     public static let maxHolderLength = 200
     /// The longest lifetime a token is issued for: partners' tokens are renewed at least every year, so that a
     /// departed holder's token does not outlive the year (revocation aside).
-    public static let maxTokenLifetime: TimeInterval = 366 * 86_400
+    public static let maxTokenLifetime: TimeInterval = TimeInterval(maxTokenDays * 86_400)
+    /// `maxTokenLifetime` in days.
+    public static let maxTokenDays = 366
 
     private func signingKeys() throws(VaultError) -> (publicKey: [UInt8], secretKey: SecretKey) {
         try crypto { () throws(CryptoError) in try Sodium.signingKeyPair(seed: keys.tokenSeed) }
@@ -42,7 +44,7 @@ extension VaultStore {
             throw VaultError(.invalidInput, "--holder must name the holder in 1 to \(Self.maxHolderLength) characters")
         }
         guard lifetime > 0, lifetime <= Self.maxTokenLifetime else {
-            throw VaultError(.invalidInput, "--ttl must be positive and at most 366 days")
+            throw VaultError(.invalidInput, "--ttl must be positive and at most \(Self.maxTokenDays) days")
         }
         let id = try crypto { () throws(CryptoError) in try RandomID.make() }
         let expiry = now.addingTimeInterval(lifetime)

@@ -209,8 +209,8 @@ public final class VaultStore: Sendable {
     static func storageError(_ error: any Error, otherwise: VaultError) -> VaultError {
         guard let database = error as? DatabaseError,
               database.resultCode == .SQLITE_BUSY || database.resultCode == .SQLITE_LOCKED else { return otherwise }
-        return VaultError(.busy, "the vault is busy: another process (an import, an evaluation, `rulesctl serve`) held "
-            + "its database for too long; nothing was changed; try again")
+        return VaultError(.busy, "the vault is busy: another connection (an import, an evaluation, `rulesctl serve`) "
+            + "held its database for too long; nothing was changed; try again")
     }
 
     /// A write transaction of this process: refused once the key was rotated elsewhere, its integrity failures logged.

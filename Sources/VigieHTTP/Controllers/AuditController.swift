@@ -27,7 +27,7 @@ struct AuditController {
         }
         router.get("/v1/audit/checkpoint") { _, context -> Response in
             try await requireAuditor(context)
-            let checkpoint = try await vault { try $0.auditCheckpoint() }
+            let checkpoint = try await vault.reading { try $0.auditCheckpoint() }
             var headers = HTTPFields()
             headers[.contentType] = "text/plain; charset=utf-8"
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: checkpoint)))
@@ -38,7 +38,7 @@ struct AuditController {
             let (entry, size, from, to) = (try Self.count(query["entry"], "entry"), try Self.count(query["size"], "size"),
                                            try Self.count(query["from"], "from"), try Self.count(query["to"], "to"))
             if let entry {
-                return JSONBody(try await vault { store in
+                return JSONBody(try await vault.reading { store in
                     let proof = try store.auditInclusionProof(entry: entry, size: size)
                     return Proof(leaf_index: proof.leafIndex, tree_size: proof.treeSize,
                                  leaf_hash: Self.base64(proof.leafHash), root: Self.base64(proof.root), size1: nil,
@@ -48,15 +48,16 @@ struct AuditController {
             guard let from, let to else {
                 throw APIError(.badRequest, code: "bad_request", "give entry (and size), or from and to")
             }
-            let proof = try await vault { try $0.auditConsistencyProof(from: from, to: to) }
+            let proof = try await vault.reading { try $0.auditConsistencyProof(from: from, to: to) }
             return JSONBody(Proof(leaf_index: nil, tree_size: nil, leaf_hash: nil, root: nil, size1: from, size2: to,
                                   proof: proof.map(Self.base64)))
         }
     }
 
-    /// The vault decides, and logs a refusal.
+    /// The vault decides, reading only; a refusal is logged (a write) and thrown.
     private func requireAuditor(_ context: VaultRequestContext) async throws {
         let principal = try context.requirePrincipal()
+        guard try await !vault.reading({ try $0.audits(principal) }) else { return }
         try await vault { try $0.requireAuditor(principal) }
     }
 

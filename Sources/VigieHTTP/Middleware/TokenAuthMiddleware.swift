@@ -21,12 +21,15 @@ struct TokenAuthMiddleware: RouterMiddleware {
         }
         var context = context
         let token = String(header.dropFirst("Bearer ".count))
-        let verified = try await vault { store in
+        let verified = try await vault.reading { store in
             Result { () throws(VaultError) in try store.verifyToken(token, logRefusal: false) }
         }
         switch verified {
         case .success(let principal):
             context.principal = principal
+        case .failure(let error) where error.code == .busy:
+            // Not a refusal: the vault could not answer (nothing to log, nothing counted against the budget).
+            throw APIError(error)
         case .failure(let error):
             guard await refusals.allow("refused tokens") else {
                 throw APIError(.tooManyRequests, code: "rate_limited", "too many refused tokens; slow down")

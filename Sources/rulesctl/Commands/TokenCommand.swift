@@ -26,7 +26,8 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let lifetime = TokenCommand.seconds(ttl) else {
-                throw ValidationError("--ttl must be a number followed by h, d or w, e.g. 30d, of at most 366 days")
+                throw ValidationError(
+                    "--ttl must be a number followed by h, d or w, e.g. 30d, of at most \(VaultStore.maxTokenDays) days")
             }
             let store = try vault.open(json: json)
             let issued: IssuedToken
@@ -102,7 +103,7 @@ struct TokenCommand: AsyncParsableCommand {
 
     /// `12h`, `30d`, `8w` in seconds, at most `VaultStore.maxTokenLifetime`; `nil` for anything else.
     static func seconds(_ text: String) -> TimeInterval? {
-        guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0, amount <= 366 * 24 else { return nil }
+        guard let unit = text.last, let amount = Int(text.dropLast()), amount > 0, amount <= VaultStore.maxTokenDays * 24 else { return nil }
         let scale: Int
         switch unit {
         case "h": scale = 3_600
