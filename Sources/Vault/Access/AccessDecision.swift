@@ -78,18 +78,23 @@ public struct AccessPolicy: Sendable {
     /// alert about it is addressed to the role in one of the token's groups; `breakGlass`: an open break-glass.
     /// A view permitted by contribution alone shows the role's own records only (`ownRecordsOnly`).
     public func subject(_ principal: Principal, contributed: Bool, alerted: Bool, breakGlass: Bool) -> AccessDecision {
-        if principal.isConsole { return .permit("the console holding the key file acts as the coordinator") }
+        // Every grant of a view says how much it opens.
+        func grant(_ reason: String, ownRecordsOnly: Bool) -> AccessDecision {
+            AccessDecision(outcome: .permit, reasons: [reason], ownRecordsOnly: ownRecordsOnly)
+        }
+        if principal.isConsole { return grant("the console holding the key file acts as the coordinator", ownRecordsOnly: false) }
         guard let role = ruleSet.roles[principal.role] else { return .notPermitted("unknown role '\(principal.role)'") }
         if breakGlass, role.breakGlass != nil {
-            return .permit("break-glass granted to role '\(role.name)' by the policy, with a stated reason")
+            return grant("break-glass granted to role '\(role.name)' by the policy, with a stated reason", ownRecordsOnly: false)
         }
         if role.audits { return .forbidden("role '\(role.name)' audits: auditors see no subject (policy: audits)") }
-        if role.manages.contains(.subjects) { return .permit("role '\(role.name)' manages subjects (policy)") }
-        if alerted { return .permit("an alert about this subject is addressed to role '\(role.name)' in the token's groups") }
+        if role.manages.contains(.subjects) { return grant("role '\(role.name)' manages subjects (policy)", ownRecordsOnly: false) }
+        if alerted {
+            return grant("an alert about this subject is addressed to role '\(role.name)' in the token's groups", ownRecordsOnly: false)
+        }
         if contributed {
-            return AccessDecision(outcome: .permit, reasons: [
-                "role '\(role.name)' contributed records about this subject (it sees its own records only)",
-            ], ownRecordsOnly: true)
+            return grant("role '\(role.name)' contributed records about this subject (it sees its own records only)",
+                         ownRecordsOnly: true)
         }
         return .notPermitted("nothing in the policy grants role '\(role.name)' this subject")
     }
