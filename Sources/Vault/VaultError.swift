@@ -15,8 +15,9 @@ public struct VaultError: Error, Sendable, Hashable, CustomStringConvertible {
         case notPermitted = "not_permitted"
         case invalidToken = "invalid_token"
         case storage
-        /// Another connection (an import, an evaluation, a server's audit entries) held the database's write lock,
-        /// or a reader its log, for longer than the busy timeout: nothing was changed; try again.
+        /// Another connection (an import, an evaluation, a server's audit entries) held the database's write lock
+        /// for longer than the busy timeout: the transaction that waited changed nothing (a command of several, an
+        /// evaluation or a purge, says what its earlier ones committed); try again.
         case busy
         /// An erasure, purge or rotation committed, but another connection kept reading older pages, so the
         /// write-ahead log could not be truncated: the pages holding what was destroyed or replaced stay in it

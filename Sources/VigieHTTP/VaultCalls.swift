@@ -28,7 +28,8 @@ struct VaultCalls: Sendable {
         try await run(on: Self.writers, body)
     }
 
-    /// Runs `body`, which only reads (it never waits for the write lock), as `callAsFunction`.
+    /// Runs `body`, which only reads (it waits for the write lock only to log an integrity failure, which
+    /// `VaultStore` does whatever the call), as `callAsFunction`.
     func reading<T: Sendable>(_ body: @escaping @Sendable (VaultStore) throws -> T) async throws(APIError) -> T {
         try await run(on: Self.readers, body)
     }

@@ -144,7 +144,7 @@ import Testing
             #expect(!indexes.contains { $0.columns == ["status"] })
             // The query every evaluation run makes.
             let plan = try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + VaultStore.overdueFollowUps,
-                                        arguments: ["2026-04-01", VaultStore.reminderRule])
+                                        arguments: ["2026-04-01"])
                 .map { $0["detail"] as String }.joined(separator: "\n")
             #expect(plan.contains("USING INDEX alerts_status_follow_up (status=? AND"), "\(plan)")
             #expect(plan.contains("follow_up<?)"), "\(plan)")

@@ -20,7 +20,7 @@ public struct AccessDecision: Sendable, Hashable, CustomStringConvertible {
     /// with a name and a birth date): a contribution must not open what other partners hold.
     public let ownRecordsOnly: Bool
 
-    init(outcome: Outcome, reasons: [String], ownRecordsOnly: Bool = false) {
+    init(outcome: Outcome, reasons: [String], ownRecordsOnly: Bool) {
         self.outcome = outcome
         self.reasons = reasons
         self.ownRecordsOnly = ownRecordsOnly
@@ -32,9 +32,16 @@ public struct AccessDecision: Sendable, Hashable, CustomStringConvertible {
     /// `not permitted: role 'bailleur' is not in the alert's audience`.
     public var description: String { outcome.rawValue + (reasons.isEmpty ? "" : ": " + reasons.joined(separator: "; ")) }
 
-    static func permit(_ reasons: String...) -> AccessDecision { AccessDecision(outcome: .permit, reasons: reasons) }
-    static func forbidden(_ reasons: String...) -> AccessDecision { AccessDecision(outcome: .forbidden, reasons: reasons) }
-    static func notPermitted(_ reasons: String...) -> AccessDecision { AccessDecision(outcome: .notPermitted, reasons: reasons) }
+    /// A permit for anything but a subject's view (whose grants `AccessPolicy.subject` scopes itself).
+    static func permit(_ reasons: String...) -> AccessDecision {
+        AccessDecision(outcome: .permit, reasons: reasons, ownRecordsOnly: false)
+    }
+    static func forbidden(_ reasons: String...) -> AccessDecision {
+        AccessDecision(outcome: .forbidden, reasons: reasons, ownRecordsOnly: false)
+    }
+    static func notPermitted(_ reasons: String...) -> AccessDecision {
+        AccessDecision(outcome: .notPermitted, reasons: reasons, ownRecordsOnly: false)
+    }
 }
 
 /// The policy's decisions, pure functions of the checked rule set and plaintext facts (audience, group,

@@ -57,10 +57,11 @@ extension VaultStore {
     /// The longest comment accepted on an alert.
     public static let maxCommentLength = 500
 
-    /// The rule an alert `a` is decided by (`AccessPolicy.alert`): its own; for a reminder, the rule of the alert `p`
-    /// it reminds of (`parentJoin`), so that a role that rule no longer notifies loses the reminder with the alert;
-    /// for a reminder whose alert is gone, no rule (the coordinator's console only).
-    static let decidingRule = "CASE WHEN a.rule_id = '\(reminderRule)' THEN COALESCE(p.rule_id, '') ELSE a.rule_id END"
+    /// The rule an alert `a` is decided by (`AccessPolicy.alert`): its own; for a reminder (the only alerts with a
+    /// parent, whatever a rule set names its rules), the rule of the alert `p` it reminds of (`parentJoin`), so that
+    /// a role that rule no longer notifies loses the reminder with the alert; for a reminder whose alert is gone,
+    /// no rule (the coordinator's console only).
+    static let decidingRule = "CASE WHEN a.parent_id IS NOT NULL THEN COALESCE(p.rule_id, '') ELSE a.rule_id END"
     /// Joins the alert a reminder reminds of, for `decidingRule`.
     static let parentJoin = "LEFT JOIN alerts p ON p.id = a.parent_id"
 
@@ -83,13 +84,13 @@ extension VaultStore {
         return db.changesCount > 0
     }
 
-    /// The open alerts whose follow-up date (first argument) has passed and that have no reminder yet, reminders
-    /// aside (second argument), each with its subject's wrapped key: a reminder is sealed under it, and the
+    /// The open alerts whose follow-up date (the argument) has passed and that have no reminder yet, reminders
+    /// (alerts with a parent) aside, each with its subject's wrapped key: a reminder is sealed under it, and the
     /// identity is not needed. One range of the index on (status, follow_up).
     static let overdueFollowUps = """
         SELECT a.id, a.subject_id, a.rule_id, a.group_name, a.follow_up, a.audience, k.wrapped FROM alerts a
         LEFT JOIN subject_keys k ON k.subject_id = a.subject_id
-        WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.rule_id != ?
+        WHERE a.status = 'open' AND a.follow_up IS NOT NULL AND a.follow_up < ? AND a.parent_id IS NULL
           AND NOT EXISTS (SELECT 1 FROM alerts r WHERE r.parent_id = a.id)
         """
 
@@ -98,7 +99,7 @@ extension VaultStore {
     /// up, and no other (the coordinator only when the rule notified it: ABS-10DJ, to the school and the
     /// département, does not, and its reminder must not tell the coordinator of it).
     func raiseReminders(_ db: Database, asOf: Day) throws -> Int {
-        let overdue = try Row.fetchAll(db, sql: Self.overdueFollowUps, arguments: [asOf.description, Self.reminderRule])
+        let overdue = try Row.fetchAll(db, sql: Self.overdueFollowUps, arguments: [asOf.description])
         var raised = 0
         var keys: [String: SecretKey] = [:]
         for row in overdue {

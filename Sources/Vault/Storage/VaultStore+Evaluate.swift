@@ -110,7 +110,9 @@ extension VaultStore {
             try beforeWrite()
             let last = index == chunks.count - 1
             let writeStart = ContinuousClock.now
-            let written: ChunkWrite = try audited({ written in
+            let written: ChunkWrite
+            do {
+                written = try audited({ written in
                 var event = AuditEvent(nil, .evaluated)
                 event.detail = "as of \(asOf), \(mode), rule set version \(stored.version), subjects \(chunk.count)"
                     + (written.reminders.map { "; follow-up reminders: \($0)" } ?? "")
@@ -134,6 +136,10 @@ extension VaultStore {
                                    arguments: [Int(Date().timeIntervalSince1970), ids.count, alerts, written.run])
                 }
                 return written
+                }
+            } catch where error.code == .busy && done > 0 {
+                throw VaultError(.busy, "the vault was busy after \(done) of \(ids.count) subjects were evaluated and "
+                    + "stored; run the same evaluation again to complete it (nothing is raised twice)")
             }
             writing += ContinuousClock.now - writeStart
             // What a transaction wrote enters the summary once it committed.

@@ -43,7 +43,9 @@ extension VaultStore {
         } catch {
             // What the committed chunks destroyed must not stay in the log because a later chunk failed.
             if !dryRun { try? checkpoint(after: "") }
-            throw error
+            guard error.code == .busy, tally.erased + tally.records + tally.alerts > 0, !dryRun else { throw error }
+            throw VaultError(.busy, "the vault was busy after the purge destroyed \(tally.erased) files, \(tally.records) "
+                + "records and \(tally.alerts) alerts; run it again to complete it")
         }
         if dryRun {
             try audited({ _ in

@@ -27,8 +27,9 @@ struct TokenAuthMiddleware: RouterMiddleware {
         switch verified {
         case .success(let principal):
             context.principal = principal
-        case .failure(let error) where error.code == .busy:
-            // Not a refusal: the vault could not answer (nothing to log, nothing counted against the budget).
+        case .failure(let error) where error.code != .invalidToken:
+            // Not a refused token: the vault could not check it (busy, storage, a key rotated elsewhere): nothing to
+            // log as a refusal, nothing counted against the budget.
             throw APIError(error)
         case .failure(let error):
             guard await refusals.allow("refused tokens") else {
