@@ -100,7 +100,10 @@ struct SubjectCommand: AsyncParsableCommand {
             discussion: """
                 Once the wrapped data key is destroyed, no copy of the subject's sealed rows opens with the vault's \
                 keys. Backups taken before the erasure still hold the wrapped key: run 'rulesctl rotate-key' and \
-                destroy the old root key so that those backups no longer open either.
+                destroy the old root key so that those backups no longer open either. The write-ahead log is \
+                truncated afterwards, once other readers (a running 'rulesctl serve') are done with older pages; if \
+                one keeps reading past 10 seconds, the erasure stands and the command exits 1 with \
+                log_not_truncated: the old pages go when that process stops or at the next purge.
                 """
         )
 
