@@ -30,6 +30,9 @@ public struct APIError: HTTPResponseError, Sendable {
         // An import or an evaluation holds the write lock: this request changed nothing and logged nothing.
         case .busy: self.init(.serviceUnavailable, code: "busy", "the vault is busy with an import or an evaluation; try again",
                               retryAfter: 1)
+        // The coordinator rotated the root key while this server ran: it must be started again with the new one.
+        case .wrongKey: self.init(.serviceUnavailable, code: "key_rotated",
+                                  "the vault's root key was rotated; the server must be restarted with the new key")
         default: self.init(.internalServerError, code: error.code.rawValue, "the vault could not serve the request")
         }
     }

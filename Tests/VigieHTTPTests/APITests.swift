@@ -223,6 +223,22 @@ import VigieHTTP
         }
     }
 
+    /// The coordinator rotates the root key while the server runs: every request is refused 503 `key_rotated`,
+    /// which tells the operator what to do, and nothing is served under the old key.
+    @Test func aKeyRotatedElsewhereStopsTheServerServing() async throws {
+        let fixture = try await Fixture()
+        let (other, _) = try fixture.sharedWithAnotherProcess(busyTimeout: 10)
+        _ = try other.rotateKey(to: .keyFile(fixture.root.appendingPathComponent("new.key").path), environment: [:])
+        try await app(fixture).test(.router) { client in
+            try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.school)) { response in
+                #expect(response.status == .serviceUnavailable)
+                #expect(errorCode(response.body) == "key_rotated")
+                #expect(json(response.body)["alerts"] == nil)
+            }
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
     /// Requests waiting for another process's write lock wait on threads of their own: more of them than the machine
     /// has cores (Swift concurrency's cooperative threads) do not stall the server's other requests meanwhile. The
     /// lock is released once a reading request was served, or after 20 seconds, when the test has failed.

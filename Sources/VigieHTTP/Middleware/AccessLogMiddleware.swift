@@ -2,7 +2,8 @@ import Hummingbird
 import Logging
 
 /// Access logs without personal data: method, route pattern (never the query, which may hold a purpose),
-/// status and duration. Errors become JSON (`APIError`), never a stack trace.
+/// status, duration and, for an error, its stable code (never its message). Errors become JSON (`APIError`), never
+/// a stack trace.
 struct AccessLogMiddleware: RouterMiddleware {
     typealias Context = VaultRequestContext
 
@@ -15,7 +16,7 @@ struct AccessLogMiddleware: RouterMiddleware {
             log(request, context, status: status, since: start)
             return response
         } catch let error as APIError {
-            log(request, context, status: error.status.code, since: start)
+            log(request, context, status: error.status.code, since: start, error: error.code)
             throw error
         } catch let error as any HTTPResponseError {
             log(request, context, status: error.status.code, since: start)
@@ -30,12 +31,16 @@ struct AccessLogMiddleware: RouterMiddleware {
         }
     }
 
-    private func log(_ request: Request, _ context: Context, status: Int, since start: ContinuousClock.Instant) {
-        context.logger.info("request", metadata: [
+    private func log(_ request: Request, _ context: Context, status: Int, since start: ContinuousClock.Instant,
+                     error code: String? = nil) {
+        var metadata: Logger.Metadata = [
             "method": .string(request.method.rawValue), "route": .string(context.endpointPath ?? "unmatched"),
             "status": .stringConvertible(status),
             "ms": .stringConvertible(milliseconds(ContinuousClock.now - start)),
-        ])
+        ]
+        if let code { metadata["error"] = .string(code) }
+        // A failure of the server's own (5xx: busy, a rotated key, storage) is one the operator must see.
+        context.logger.log(level: status >= 500 ? .error : .info, "request", metadata: metadata)
     }
 
     private func milliseconds(_ duration: Duration) -> Int64 {
