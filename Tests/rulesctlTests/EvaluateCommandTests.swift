@@ -109,7 +109,8 @@ extension CLI {
     /// Runs a Python program given as text, with arguments.
     static func python(_ program: String, _ arguments: String...) throws -> Run { try python(["-c", program] + arguments) }
 
-    private static func launch(_ executable: URL, _ arguments: [String]) throws -> Run {
+    /// Runs a program with an argument list.
+    static func launch(_ executable: URL, _ arguments: [String]) throws -> Run {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
