@@ -129,7 +129,12 @@ extension VaultStore {
     private func verifiedClaims(_ text: String) throws(VaultError) -> VerifiedToken {
         if let known = verifiedTokens.withLock({ $0[text] }) { return known }
         guard let (payload, _) = Paseto.verify(text, publicKey: try signingKeys().publicKey, implicit: Array(vaultID.utf8))
-        else { throw VaultError(.invalidToken, "invalid token: the signature does not verify for this vault") }
+        else {
+            // A token signed since another process rotated the root key does not verify with this process's
+            // signing key: that process must be started again, which the read says (`wrongKey`) before the refusal.
+            try read { _ in () }
+            throw VaultError(.invalidToken, "invalid token: the signature does not verify for this vault")
+        }
         guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: Data(payload)),
             let notBefore = TokenClaims.date(claims.nbf), let expiry = TokenClaims.date(claims.exp)
         else { throw VaultError(.invalidToken, "invalid token: malformed claims") }

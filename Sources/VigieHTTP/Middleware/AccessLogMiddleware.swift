@@ -9,25 +9,31 @@ struct AccessLogMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = ContinuousClock.now
-        let status: Int
         do {
             let response = try await next(request, context)
-            status = response.status.code
-            log(request, context, status: status, since: start)
+            log(request, context, status: response.status.code, since: start)
             return response
-        } catch let error as APIError {
-            log(request, context, status: error.status.code, since: start, error: error.code)
-            throw error
-        } catch let error as any HTTPResponseError {
-            log(request, context, status: error.status.code, since: start)
-            switch error.status.code {
-            case 413: throw APIError(error.status, code: "body_too_large", "the request body is over \(APIConfiguration.maxBodySize) bytes")
-            case 404: throw APIError(error.status, code: "not_found", "no such route")
-            default: throw APIError(error.status, code: "bad_request", "malformed request: \(error.status.reasonPhrase.lowercased())")
-            }
         } catch {
-            log(request, context, status: 500, since: start)
-            throw APIError(.internalServerError, code: "internal", "the request could not be served")
+            let failure = Self.apiError(error)
+            log(request, context, status: failure.status.code, since: start, error: failure.code)
+            throw failure
+        }
+    }
+
+    /// Any error of a route or of Hummingbird, as the API answers it.
+    private static func apiError(_ error: any Error) -> APIError {
+        switch error {
+        case let api as APIError:
+            return api
+        case let http as any HTTPResponseError:
+            switch http.status.code {
+            case 413: return APIError(http.status, code: "body_too_large", "the request body is over \(APIConfiguration.maxBodySize) bytes")
+            case 404: return APIError(http.status, code: "not_found", "no such route")
+            case 500...: return APIError(http.status, code: "internal", "the request could not be served")
+            default: return APIError(http.status, code: "bad_request", "malformed request: \(http.status.reasonPhrase.lowercased())")
+            }
+        default:
+            return APIError(.internalServerError, code: "internal", "the request could not be served")
         }
     }
 

@@ -11,7 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
             Binds to 127.0.0.1 by default: put a TLS-terminating reverse proxy (nginx, Caddy) in front and never \
             expose the plain port. SIGTERM or SIGINT stops accepting connections and finishes the requests in \
             flight. The OpenAPI 3.1 document is at /openapi.json. Access logs (stderr) hold the method, route \
-            pattern, status, role and duration, never a query string, token or personal data. Imports and \
+            pattern, status, duration and an error's code, never a query string, token or personal data. Imports and \
             evaluations may run beside it: every read is logged, so a request waits for their write lock up to 10 \
             seconds, then answers 503 "busy" with Retry-After (nothing served, nothing changed); import large files \
             outside office hours.
