@@ -25,5 +25,6 @@ struct StatusCommand: AsyncParsableCommand {
             + "\(status.alerts) alerts, \(status.auditEntries) audit entries")
         Console.out("rule set: " + (status.ruleSet.map { "version \(status.ruleSetVersion ?? 0), sha256 \($0)" } ?? "none loaded"))
         for (kind, count) in status.recordsByKind.sorted(by: { $0.key < $1.key }) { Console.out("  \(kind): \(count)") }
+        Console.out("write-ahead log: \(status.logBytes) bytes since the last checkpoint")
     }
 }
