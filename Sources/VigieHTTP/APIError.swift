@@ -37,11 +37,19 @@ public struct APIError: HTTPResponseError, Sendable {
         }
     }
 
-    /// Any error of a handler: the vault's mapped, ours kept, anything else a 500 that says nothing more.
+    /// Any error of a handler or of Hummingbird: the vault's mapped, ours kept, Hummingbird's by status, anything
+    /// else a 500 that says nothing more.
     init(_ error: any Error) {
         switch error {
         case let api as APIError: self = api
         case let vault as VaultError: self.init(vault)
+        case let http as any HTTPResponseError:
+            switch http.status.code {
+            case 413: self.init(http.status, code: "body_too_large", "the request body is over \(APIConfiguration.maxBodySize) bytes")
+            case 404: self.init(http.status, code: "not_found", "no such route")
+            case 500...: self.init(http.status, code: "internal", "the request could not be served")
+            default: self.init(http.status, code: "bad_request", "malformed request: \(http.status.reasonPhrase.lowercased())")
+            }
         default: self.init(.internalServerError, code: "internal", "the request could not be served")
         }
     }

@@ -66,7 +66,15 @@ public struct FieldValues: Sendable, Hashable, ExpressibleByDictionaryLiteral {
         lhs.count == rhs.count && lhs.pairs.allSatisfy { rhs[$0.name] == $0.value }
     }
 
+    /// As `==`, whatever the order: the pairs' own hashes are summed.
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(dictionary)
+        var sum = 0
+        for pair in pairs {
+            var own = Hasher()
+            own.combine(pair)
+            sum &+= own.finalize()
+        }
+        hasher.combine(count)
+        hasher.combine(sum)
     }
 }

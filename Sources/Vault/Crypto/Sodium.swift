@@ -192,7 +192,8 @@ enum Sodium {
 
     /// Writes `bytes` in padded base64 into `out` (`base64Length(bytes.count)` bytes, NUL last), with no other copy.
     static func base64(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
-        guard let target = out.baseAddress, out.count >= base64Length(bytes.count) else { return }
+        guard let target = out.baseAddress else { return }
+        precondition(out.count >= base64Length(bytes.count), "the base64 buffer is too short")
         _ = sodium_bin2base64(target.assumingMemoryBound(to: CChar.self), out.count,
                               bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
                               Int32(sodium_base64_VARIANT_ORIGINAL))

@@ -5,15 +5,10 @@ struct AssociatedData {
 
     let bytes: [UInt8]
 
-    /// Length-prefixed fields, so that no two different places encode alike, written into one buffer of the
-    /// right size (`Subject` shares the head among one subject's places).
+    /// Length-prefixed fields, so that no two different places encode alike (the layout is `Subject`'s, which
+    /// shares the head among one subject's places).
     init(vaultID: String, subjectID: String, itemID: String, kind: String) {
-        let fields = [AssociatedData.formatVersion, vaultID, subjectID, itemID, kind]
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(fields.reduce(Self.prefix.count) { $0 + 4 + $1.utf8.count })
-        bytes += Self.prefix
-        for field in fields { Self.append(field, to: &bytes) }
-        self.bytes = bytes
+        self = Subject(vaultID: vaultID, subjectID: subjectID).item(itemID, kind: kind)
     }
 
     fileprivate init(bytes: [UInt8]) { self.bytes = bytes }

@@ -35,15 +35,19 @@ struct AlertDetail: Codable {
     }
 
     /// The records the explanation cites: `records`, or for an alert sealed before it was, each condition's
-    /// `records a, b, …` in the bracket that ends its line (`Evidence.description` of the time).
+    /// `records a, b, …` in the bracket that ends its line (`Evidence.description` of the time). Text that does not
+    /// read as record identifiers (`RandomID`'s 32 hexadecimal digits) cites nothing, so that a purge keeps the
+    /// alert rather than destroy it on a misreading.
     var citedRecords: [String] {
         if let records { return records }
-        return evidence.flatMap { line -> [String] in
+        let cited = evidence.flatMap { line -> [String] in
             guard line.hasSuffix("]"), let open = line.range(of: " [", options: .backwards) else { return [] }
             let details = line[open.upperBound..<line.index(before: line.endIndex)]
             return details.components(separatedBy: "; ").filter { $0.hasPrefix("records ") }
                 .flatMap { $0.dropFirst("records ".count).components(separatedBy: ", ") }
         }
+        let hex = Set("0123456789abcdef".utf8)
+        return cited.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy(hex.contains) } ? cited : []
     }
 
     /// The JSON sealed for this detail, written directly (an evaluation seals one per alert it raises): byte for
@@ -146,10 +150,6 @@ enum SealedJSON {
     static func seal(json plaintext: consuming [UInt8], key: SecretKey, at place: AssociatedData) throws -> [UInt8] {
         defer { plaintext.withUnsafeMutableBytes { Sodium.zero($0) } }
         return try Sodium.seal(plaintext, key: key, associatedData: place.bytes)
-    }
-
-    static func open<T: Decodable>(_ type: T.Type, _ sealed: [UInt8], key: SecretKey, at place: AssociatedData) throws -> T {
-        try open(sealed, key: key, at: place) { try JSONDecoder().decode(type, from: Data($0)) }
     }
 
     /// Opens and decodes with `decode`; the plaintext is zeroed afterwards.

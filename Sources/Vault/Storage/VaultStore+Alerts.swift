@@ -147,7 +147,10 @@ extension VaultStore {
             return (ruleSet, try fetchAlerts(db, status: status, rule: rule, role: decided.role, allowed: decided.allowed))
         }
         var event = AuditEvent(principal, .alertsRead)
-        event.labels = Array(Set(alerts.flatMap { ruleSet?.rule($0.rule)?.labels ?? [] }))
+        // A reminder is logged under the labels of the rule of its alert, which it is about (and reveals: `regle`).
+        event.labels = Array(Set(alerts.flatMap { alert in
+            ruleSet?.rule(alert.parent == nil ? alert.rule : (alert.reveal["regle"] ?? nil) ?? alert.rule)?.labels ?? []
+        }))
         event.detail = "\(alerts.count) alerts" + (status.map { ", status \($0.rawValue)" } ?? "") + (rule.map { ", rule \($0)" } ?? "")
         try write { db in try appendAudit(db, event) }
         return alerts
@@ -196,23 +199,26 @@ extension VaultStore {
         static let decidingRule = 13
     }
 
+    /// Opens one of an alert's sealed parts (`detail`, `resolution`); a failure names the alert and the part.
+    static func openAlertPart<T>(_ bytes: Data, _ part: String, of alertID: String, key: SecretKey, at place: AssociatedData,
+                                 _ decode: ([UInt8]) throws -> T) throws(VaultError) -> T {
+        do {
+            return try SealedJSON.open([UInt8](bytes), key: key, at: place, decode: decode)
+        } catch {
+            throw VaultError(.integrity, "alert \(alertID): integrity failure, its sealed \(part) does not authenticate")
+        }
+    }
+
     private static func storedAlert(_ row: Row, key: SecretKey, vaultID: String, audience: [String]) throws -> StoredAlert {
         let id: String = row[AlertColumn.id]
         let subjectID: String = row[AlertColumn.subject]
-        /// Opens one of the alert's sealed parts; a failure names the alert and the part.
-        func open<T>(_ bytes: Data, _ part: String, at place: AssociatedData, _ decode: ([UInt8]) throws -> T) throws(VaultError) -> T {
-            do {
-                return try SealedJSON.open([UInt8](bytes), key: key, at: place, decode: decode)
-            } catch {
-                throw VaultError(.integrity, "alert \(id): integrity failure, its sealed \(part) does not authenticate")
-            }
-        }
-        let detail = try open(row[AlertColumn.detail], "detail", at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id),
-                              AlertDetail.decode)
+        let detail = try openAlertPart(row[AlertColumn.detail], "detail", of: id, key: key,
+                                       at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: id), AlertDetail.decode)
         var resolution = AlertResolution()
         if let bytes = row[AlertColumn.resolution] as Data? {
-            resolution = try open(bytes, "resolution", at: AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id),
-                                  AlertResolution.decode)
+            resolution = try openAlertPart(bytes, "resolution", of: id, key: key,
+                                           at: AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id),
+                                           AlertResolution.decode)
         }
         var reveal: [String: String?] = [:]
         for entry in detail.reveal { reveal[entry.name] = .some(entry.value) }
@@ -280,16 +286,12 @@ extension VaultStore {
             }
             // The resolution needs the subject's data key only: the identity stays sealed.
             let subjectID: String = row["subject_id"]
-            guard let wrapped = row["wrapped"] as Data? else { throw VaultError(.notFound, "subject \(subjectID): not found") }
-            let key = try unwrapKey(id: subjectID, wrapped: wrapped)
+            var opened: [String: SecretKey] = [:]
+            let key = try dataKey(subjectID, wrapped: row["wrapped"], keys: &opened)
             let place = AlertResolution.place(vaultID: vaultID, subjectID: subjectID, alertID: id)
             var resolution = AlertResolution()
             if let bytes = row["resolution"] as Data? {
-                do {
-                    resolution = try SealedJSON.open(AlertResolution.self, [UInt8](bytes), key: key, at: place)
-                } catch {
-                    throw VaultError(.integrity, "alert \(id): integrity failure, its sealed resolution does not authenticate")
-                }
+                resolution = try Self.openAlertPart(bytes, "resolution", of: id, key: key, at: place, AlertResolution.decode)
             }
             if status == .acknowledged { resolution.acknowledgedBy = actor } else { resolution.closedBy = actor }
             if let outcome { resolution.outcome = outcome.rawValue }

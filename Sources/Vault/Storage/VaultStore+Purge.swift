@@ -42,7 +42,7 @@ extension VaultStore {
             try purgeChunks(ids, asOf: asOf, dryRun: dryRun, tally: &tally)
         } catch {
             // What the committed chunks destroyed must not stay in the log because a later chunk failed.
-            if !dryRun { try? checkpoint(after: "") }
+            if !dryRun { try? checkpoint(after: "the purge stopped") }
             guard error.code == .busy, tally.erased + tally.records + tally.alerts > 0, !dryRun else { throw error }
             throw VaultError(.busy, "the vault was busy after the purge destroyed \(tally.erased) files, \(tally.records) "
                 + "records and \(tally.alerts) alerts; run it again to complete it")
@@ -143,7 +143,8 @@ extension VaultStore {
             destroyedIDs.insert(recordID)
         }
         let count = destroyed.values.reduce(0, +)
-        let alerts = try purgeClosedAlerts(db, id, key: subject.key, destroying: destroyedIDs, dryRun: dryRun)
+        let kept = Set(rows.map { $0[0] as String }).subtracting(destroyedIDs)
+        let alerts = try purgeClosedAlerts(db, id, key: subject.key, keeping: kept, dryRun: dryRun)
         if (count > 0 || alerts > 0) && !dryRun {
             var event = AuditEvent(nil, .purge, subjectID: id)
             event.labels = Array(Set(destroyed.keys.compactMap { ruleSet.kinds[$0]?.label })).sorted()
@@ -159,30 +160,22 @@ extension VaultStore {
         return Tally(records: count, alerts: alerts)
     }
 
-    /// Destroys the subject's closed alerts every record of whose explanation is no longer in the vault (destroyed
-    /// now, `destroying`, or by an earlier purge). Their follow-up is over, and what they explain has reached its
+    /// Destroys the subject's closed alerts every record of whose explanation is no longer in the vault (`kept`: the
+    /// records this purge leaves; the others were destroyed by it or an earlier one). Their follow-up is over, and what they explain has reached its
     /// retention; their reminders go with them. An alert still citing a kept record stays: the rule could fire again
     /// on it, and the alert's `once per` holds it back. Open and acknowledged alerts are still being followed up,
     /// and stay. Returns how many (with `dryRun`, how many would go).
-    private func purgeClosedAlerts(_ db: Database, _ subjectID: String, key: SecretKey, destroying: Set<String>,
+    private func purgeClosedAlerts(_ db: Database, _ subjectID: String, key: SecretKey, keeping kept: Set<String>,
                                    dryRun: Bool) throws -> Int
     {
         let closed = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, detail FROM alerts WHERE subject_id = ? AND status = 'closed'"),
                                       arguments: [subjectID])
-        guard !closed.isEmpty else { return 0 }
-        let kept = Set(try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM records WHERE subject_id = ?"), arguments: [subjectID]))
-            .subtracting(destroying)
         var count = 0
         for row in closed {
             let alertID: String = row[0]
-            let detail: AlertDetail
-            do {
-                detail = try SealedJSON.open([UInt8](row[1] as Data), key: key,
-                                             at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: alertID),
-                                             decode: AlertDetail.decode)
-            } catch {
-                throw VaultError(.integrity, "alert \(alertID): integrity failure, its sealed detail does not authenticate")
-            }
+            let detail = try Self.openAlertPart(row[1], "detail", of: alertID, key: key,
+                                                at: AlertDetail.place(vaultID: vaultID, subjectID: subjectID, alertID: alertID),
+                                                AlertDetail.decode)
             let cited = detail.citedRecords
             guard !cited.isEmpty, cited.allSatisfy({ !kept.contains($0) }) else { continue }
             if !dryRun {

@@ -201,13 +201,13 @@ extension VaultStore {
     func checkpoint(after done: String) throws(VaultError) {
         do {
             _ = try writer.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-        } catch {
-            let failure = Self.storageError(error, otherwise: VaultError(.storage, "\(done), but the vault database could "
-                + "not be checkpointed: pages holding what was destroyed or replaced may stay in its write-ahead log"))
-            guard failure.code == .busy else { throw failure }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
             throw VaultError(.logNotTruncated, "\(done), but another process (is `rulesctl serve` running?) kept reading the vault: "
                 + "pages holding what was destroyed or replaced stay in its write-ahead log until that process stops or "
                 + "the next `purge` truncates it")
+        } catch {
+            throw VaultError(.storage, "\(done), but the vault database could not be checkpointed: pages holding what "
+                + "was destroyed or replaced may stay in its write-ahead log")
         }
     }
 }

@@ -88,8 +88,10 @@ extension VaultStore {
         }
     }
 
-    /// Logs a refused token: the entry names neither the token nor its holder.
+    /// Logs a refused token: the entry names neither the token nor its holder. An error that is not a refusal (the
+    /// vault could not check the token: busy, storage, a root key rotated elsewhere) is not logged as one.
     public func logRefusedToken(_ error: VaultError) {
+        guard error.code == .invalidToken else { return }
         var denial = AuditEvent(nil, .denial)
         denial.actor = "unauthenticated"
         denial.role = ""
@@ -131,7 +133,8 @@ extension VaultStore {
         guard let (payload, _) = Paseto.verify(text, publicKey: try signingKeys().publicKey, implicit: Array(vaultID.utf8))
         else {
             // A token signed since another process rotated the root key does not verify with this process's
-            // signing key: that process must be started again, which the read says (`wrongKey`) before the refusal.
+            // signing key: that process must be started again, which any transaction says (`wrongKey`, from its
+            // key check) before the refusal.
             try read { _ in () }
             throw VaultError(.invalidToken, "invalid token: the signature does not verify for this vault")
         }

@@ -14,26 +14,9 @@ struct AccessLogMiddleware: RouterMiddleware {
             log(request, context, status: response.status.code, since: start)
             return response
         } catch {
-            let failure = Self.apiError(error)
+            let failure = APIError(error)
             log(request, context, status: failure.status.code, since: start, error: failure.code)
             throw failure
-        }
-    }
-
-    /// Any error of a route or of Hummingbird, as the API answers it.
-    private static func apiError(_ error: any Error) -> APIError {
-        switch error {
-        case let api as APIError:
-            return api
-        case let http as any HTTPResponseError:
-            switch http.status.code {
-            case 413: return APIError(http.status, code: "body_too_large", "the request body is over \(APIConfiguration.maxBodySize) bytes")
-            case 404: return APIError(http.status, code: "not_found", "no such route")
-            case 500...: return APIError(http.status, code: "internal", "the request could not be served")
-            default: return APIError(http.status, code: "bad_request", "malformed request: \(http.status.reasonPhrase.lowercased())")
-            }
-        default:
-            return APIError(.internalServerError, code: "internal", "the request could not be served")
         }
     }
 
