@@ -95,6 +95,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // A test holds the database's write lock, as another process would.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // A test reads what the access log writes.
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: upcoming
         ),

@@ -231,6 +231,13 @@ import Testing
         let reminder = try #require(try vault.store.alerts(rule: VaultStore.reminderRule).first)
         #expect(reminder.audience == alert.audience)
         #expect(reminder.audience == ["education_nationale", "coordinateur"])
+        // A listing of the reminder alone is logged under the labels of the rule it is about.
+        let school = Principal(tokenID: "t", role: "education_nationale", groups: ["prevention_jeunesse"])
+        let listed = try vault.store.status().auditEntries
+        #expect(try vault.store.alerts(for: school, rule: VaultStore.reminderRule).count == 1)
+        let read = try #require(try vault.store.auditLog(try vault.store.consolePrincipal()).last { $0.seq > listed && $0.action == "alerts_read" })
+        let labels = try #require(try vault.referenceRuleSet().rule("ABS-4DJ")?.labels)
+        #expect(!labels.isEmpty && Set(read.labels) == labels)
         #expect(reminder.parent == alert.id)
         #expect(reminder.subject == alert.subject)
         let again = try await vault.store.evaluate(asOf: Day(iso: due)!.adding(days: 2), only: ["ABS-4DJ"])
@@ -424,11 +431,17 @@ import Testing
         try await DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db in
             try db.execute(sql: "UPDATE subjects SET identity = CAST(identity AS BLOB) || x'00' WHERE id = ?", arguments: [alert.subject])
         }
-        try vault.store.transition(alert: alert.id, to: .acknowledged, actor: "test", outcome: nil, comment: "vu")
+        let comment = "vu en cellule avec la famille"
+        try vault.store.transition(alert: alert.id, to: .acknowledged, actor: "test", outcome: nil, comment: comment)
         let moved = try #require(try vault.store.alerts(rule: "ABS-4DJ").first { $0.id == alert.id })
         #expect(moved.status == "acknowledged")
-        #expect(moved.comment == "vu")
+        #expect(moved.comment == comment)
         #expect(try vault.store.verify().failures.map(\.item) == ["identity"])
+        // Sealed: the comment is not in the row.
+        let stored = try await DatabaseQueue(path: vault.directory + "/vault.sqlite").read { db in
+            try Data.fetchOne(db, sql: "SELECT resolution FROM alerts WHERE id = ?", arguments: [alert.id])
+        }
+        #expect(stored.map { $0.range(of: Data(comment.utf8)) == nil } == true)
     }
 
     /// A run that fails in its second chunk keeps what its first chunk committed (its alerts, its audit entry, the

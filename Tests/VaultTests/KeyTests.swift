@@ -87,6 +87,13 @@ import Vault
         let reopened = try VaultStore.open(directory: vault.directory, key: .keyFile(newKey), environment: [:])
         #expect(try reopened.status().records == 1)
         #expect(try reopened.verify().failures.isEmpty)
+        // A token issued under the new key, shown to the stale process: it says it is stale (not "invalid token").
+        let logged = try reopened.auditSize()
+        let token = try reopened.issueToken(role: "education_nationale", groups: ["prevention_jeunesse"], holder: "x",
+                                            lifetime: 60).token
+        let check = try #require(throws: VaultError.self) { try running.verifyToken(token) }
+        #expect(check.code == .wrongKey)
+        #expect(try reopened.auditSize() == logged + 1)  // the issue, no refusal
     }
 
     @Test func anotherKeyFileDoesNotOpenTheVault() throws {

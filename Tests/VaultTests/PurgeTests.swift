@@ -41,6 +41,16 @@ import RulesEngine
         #expect(try vault.store.status().subjects == 2)
 
         let lucasID = try #require(try vault.store.findSubjects(identity: lucas).first)
+        // The rows that name him, by table.
+        func naming(_ id: String) throws -> [Int] {
+            try vault.store.read { db in
+                try ["subject_keys", "records", "blind_indexes", "alerts", "subjects"].map { table in
+                    try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(table == "subjects" ? "id" : "subject_id") = ?",
+                                     arguments: [id]) ?? -1
+                }
+            }
+        }
+        #expect(try naming(lucasID) == [1, 2, 1, 0, 1])
         let before = try vault.store.status().auditEntries
         let summary = try vault.store.purge(asOf: day)
         #expect(summary.subjects == 2)
@@ -49,13 +59,7 @@ import RulesEngine
         #expect(summary.recordsDestroyed == 3)
         #expect(try vault.store.findSubjects(identity: lucas).isEmpty)
         // Crypto-shredding: his wrapped data key is gone, and every row that named him.
-        let left = try vault.store.read { db in
-            try ["subject_keys", "records", "blind_indexes", "alerts", "subjects"].map { table in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE \(table == "subjects" ? "id" : "subject_id") = ?",
-                                 arguments: [lucasID]) ?? -1
-            }
-        }
-        #expect(left == [0, 0, 0, 0, 0])
+        #expect(try naming(lucasID) == [0, 0, 0, 0, 0])
         let id = try #require(try vault.store.findSubjects(identity: emilie).first)
         let kept = try vault.store.showSubject(try vault.store.consolePrincipal(), id: id, purpose: "contrôle de la purge")
         #expect(kept.records.map(\.kind).sorted() == ["absence", "incident"])
@@ -104,6 +108,15 @@ import RulesEngine
         // What an alert cites is sealed with it; alerts sealed before that are read from their explanation's text.
         let records = try vault.store.showSubject(try vault.store.consolePrincipal(), id: emilie, purpose: "contrôle").records
         #expect(AlertDetail(reveal: [], evidence: closed.evidence).citedRecords.sorted() == records.map(\.id).sorted())
+        let sealed = try vault.store.read { db in
+            let row = try #require(try Row.fetchOne(db, sql: "SELECT detail FROM alerts WHERE id = ?", arguments: [closed.id]))
+            return try VaultStore.openAlertPart(row[0], "detail", of: closed.id, key: try vault.store.openSubject(db, id: emilie).key,
+                                                at: AlertDetail.place(vaultID: vault.store.vaultID, subjectID: emilie, alertID: closed.id),
+                                                AlertDetail.decode)
+        }
+        #expect(sealed.records?.sorted() == records.map(\.id).sorted())
+        // Text that does not read as record identifiers cites nothing (the alert is kept).
+        #expect(AlertDetail(reveal: [], evidence: ["age < 16: 13 < 16 → true [records 4 demi-journées]"]).citedRecords.isEmpty)
 
         let due = try #require(Day(iso: "2028-09-01"))
         let preview = try vault.store.purge(asOf: due, dryRun: true)
@@ -130,9 +143,8 @@ import RulesEngine
         #expect(try vault.store.verifyAudit().ok)
     }
 
-    /// A closed alert still citing a kept record stays (the rule could fire on it again, and the alert's `once per`
-    /// holds it back); it goes once every record it cites is gone.
-    @Test func aClosedAlertStaysWhileARecordItCitesIsKept() async throws {
+    /// A vault where Emilie's four absences of October 2025 raised an ABS-4DJ alert, closed since.
+    private func closedAlert() async throws -> (TemporaryVault, StoredAlert) {
         let vault = try TemporaryVault()
         let rows = (6...9).map { "Dupont,Emilie,2012-03-01,Collège X,2025-10-0\($0),matin,false," }
         _ = try vault.store.importFile(try vault.file("a.csv", absenceHeader + rows.joined(separator: "\n") + "\n"),
@@ -140,6 +152,13 @@ import RulesEngine
         _ = try await vault.store.evaluate(asOf: try #require(Day(iso: "2025-10-20")), only: ["ABS-4DJ"])
         let alert = try #require(try vault.store.alerts(rule: "ABS-4DJ").first)
         try vault.store.transition(alert: alert.id, to: .closed, actor: "CPE", outcome: .dejaConnu, comment: nil)
+        return (vault, alert)
+    }
+
+    /// A closed alert still citing a kept record stays (the rule could fire on it again, and the alert's `once per`
+    /// holds it back); it goes once every record it cites is gone.
+    @Test func aClosedAlertStaysWhileARecordItCitesIsKept() async throws {
+        let (vault, alert) = try await closedAlert()
         // One of its records gone already (as by an earlier purge under another rule set).
         try await DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db in
             try db.execute(sql: "DELETE FROM records WHERE rowid = (SELECT MIN(rowid) FROM records)")
@@ -149,6 +168,18 @@ import RulesEngine
         let due = try vault.store.purge(asOf: try #require(Day(iso: "2028-09-01")))
         #expect(due.recordsDestroyed == 3 && due.alertsDestroyed == 1)
         #expect(try vault.store.alerts().isEmpty)
+    }
+
+    /// A closed alert whose sealed detail was tampered with stops the purge as an integrity failure naming it;
+    /// nothing of its chunk is destroyed.
+    @Test func aTamperedClosedAlertStopsThePurge() async throws {
+        let (vault, alert) = try await closedAlert()
+        try await DatabaseQueue(path: vault.directory + "/vault.sqlite").write { db in
+            try db.execute(sql: "UPDATE alerts SET detail = CAST(detail AS BLOB) || x'00' WHERE id = ?", arguments: [alert.id])
+        }
+        let error = try #require(throws: VaultError.self) { try vault.store.purge(asOf: try #require(Day(iso: "2028-09-01"))) }
+        #expect(error.code == .integrity && error.message.contains("alert \(alert.id)"))
+        #expect(try vault.store.status().records == 4 && vault.store.status().alerts == 1)
     }
 
     /// A purge stopped in its second chunk keeps what the first destroyed, and still truncates the log, so that the

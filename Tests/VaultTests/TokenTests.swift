@@ -163,6 +163,19 @@ extension PasetoVectorTests.Vector: CustomTestStringConvertible {
         }
     }
 
+    /// Only a refused token is logged as a refusal: a vault that could not check one (busy, storage) logs none.
+    @Test func onlyRefusedTokensAreLoggedAsRefusals() throws {
+        let vault = try TemporaryVault()
+        let logged = try vault.store.auditSize()
+        vault.store.logRefusedToken(VaultError(.busy, "the vault is busy"))
+        vault.store.logRefusedToken(VaultError(.storage, "cannot read the vault database"))
+        #expect(try vault.store.auditSize() == logged)
+        vault.store.logRefusedToken(VaultError(.invalidToken, "invalid token: expired"))
+        let entries = try vault.store.auditLog(try vault.store.consolePrincipal()).filter { $0.seq > logged }
+        #expect(entries.first?.action == "denial" && entries.first?.decision == "refused")
+        #expect(entries.filter { $0.action == "denial" }.count == 1)
+    }
+
     /// The vault itself bounds a token's lifetime (not only the command line's `--ttl` parser): a year at most.
     @Test func aTokenOfMoreThanAYearIsRefusedAtIssue() throws {
         let vault = try TemporaryVault()

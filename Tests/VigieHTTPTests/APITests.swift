@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import RuleFiles
 import RulesEngine
 import Synchronization
@@ -223,6 +224,64 @@ import VigieHTTP
         }
     }
 
+    /// What the access log keeps of failures: the status and the error's stable code, at level `error` for the
+    /// server's own (a 5xx), and never the message, which may name what the request was about.
+    @Test func theAccessLogNamesAnErrorByItsCodeOnly() async throws {
+        let fixture = try await Fixture()
+        let (store, other) = try fixture.sharedWithAnotherProcess(busyTimeout: 0.2)
+        let log = CapturedLog()
+        let app = Application(router: VigieAPI.router(store: store, limiter: RateLimiter(limit: 1_000_000),
+                                                      refusals: RateLimiter(limit: 1_000_000)),
+                              logger: Logger(label: "test") { _ in log })
+        try other.inDatabase { try $0.execute(sql: "BEGIN IMMEDIATE") }
+        try await app.test(.router) { client in
+            let message = try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(fixture.school)) { response in
+                #expect(response.status == .serviceUnavailable)
+                return (json(response.body)["error"] as? [String: Any])?["message"] as? String ?? ""
+            }
+            try other.inDatabase { try $0.execute(sql: "ROLLBACK") }
+            try await client.execute(uri: "/v1/subjects/search", method: .post, headers: bearer(fixture.school),
+                                     body: ByteBuffer(string: "{not json")) { #expect($0.status == .badRequest) }
+            let requests = log.entries.filter { $0.message == "request" }
+            let busy = try #require(requests.first { $0.metadata["status"]?.description == "503" })
+            #expect(busy.level == .error && busy.metadata["error"]?.description == "busy")
+            let bad = try #require(requests.first { $0.metadata["status"]?.description == "400" })
+            #expect(bad.level == .info && bad.metadata["error"]?.description == "bad_request")
+            #expect(!message.isEmpty)
+            for entry in log.entries {
+                let text = entry.metadata.values.map(\.description).joined(separator: " ")
+                #expect(!text.contains(message) && !text.contains("Dupont") && !text.contains(fixture.school))
+            }
+        }
+    }
+
+    /// A log handler that keeps what it is given.
+    final class CapturedLog: LogHandler, @unchecked Sendable {
+        // SAFETY (@unchecked Sendable): entries are guarded by the lock; level and metadata are set before use.
+        struct Entry {
+            let level: Logger.Level
+            let message: String
+            let metadata: Logger.Metadata
+        }
+
+        private let lock = NSLock()
+        private var stored: [Entry] = []
+        var logLevel: Logger.Level = .trace
+        var metadata: Logger.Metadata = [:]
+        var entries: [Entry] { lock.withLock { stored } }
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            let entry = Entry(level: event.level, message: event.message.description,
+                              metadata: metadata.merging(event.metadata ?? [:]) { _, new in new })
+            lock.withLock { stored.append(entry) }
+        }
+    }
+
     /// The coordinator rotates the root key while the server runs: every request is refused 503 `key_rotated`,
     /// which tells the operator what to do, and nothing is served under the old key.
     @Test func aKeyRotatedElsewhereStopsTheServerServing() async throws {
@@ -235,8 +294,10 @@ import VigieHTTP
                                           key: .keyFile(fixture.root.appendingPathComponent("new.key").path), environment: [:])
         let issued = try rotated.issueToken(role: "education_nationale", groups: ["prevention_jeunesse"], holder: "CPE",
                                             lifetime: 3_600).token
-        try await app(fixture).test(.router) { client in
-            for token in [fixture.school, issued] {
+        let logged = try rotated.auditSize()
+        // Not refusals: they spend no refusal budget (a second one would be 429) and log nothing.
+        try await app(fixture, refusals: RateLimiter(limit: 1)).test(.router) { client in
+            for token in [fixture.school, issued, issued] {
                 try await client.execute(uri: "/v1/alerts", method: .get, headers: bearer(token)) { response in
                     #expect(response.status == .serviceUnavailable)
                     #expect(errorCode(response.body) == "key_rotated")
@@ -245,6 +306,7 @@ import VigieHTTP
             }
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
         }
+        #expect(try rotated.auditSize() == logged)
     }
 
     /// Requests waiting for another process's write lock wait on threads of their own: more of them than the machine
@@ -263,7 +325,9 @@ import VigieHTTP
             if first { try? other.inDatabase { try $0.execute(sql: "ROLLBACK") } }
         }
         DispatchQueue.global().asyncAfter(deadline: .now() + 20, execute: release)
-        let waiting = min(ProcessInfo.processInfo.activeProcessorCount + 2, 15)
+        // More than the cores (the cooperative threads) and than the 16 threads of the pool for calls that may
+        // write: the check of the token and of the auditor, and the checkpoint, run on the pool for reads.
+        let waiting = max(ProcessInfo.processInfo.activeProcessorCount + 2, 20)
         let app = Application(router: VigieAPI.router(store: store, limiter: RateLimiter(limit: 1_000_000),
                                                       refusals: RateLimiter(limit: 1_000_000)))
         try await app.test(.router) { client in
