@@ -49,7 +49,6 @@ import Testing
         #expect(try alertKeys(vault.directory).count > 0)
     }
 
-    /// Evaluating one rule does not bring subjects up to date: a later `--changed` run still evaluates them.
     /// A batch selects its records by subject alone when the rules read every kind, by subject and kind
     /// otherwise: both give the same subjects, rules and records in the same order, and a kind the rule set no
     /// longer declares is left out of both.
@@ -107,6 +106,30 @@ import Testing
         #expect(mixedBatch.allSatisfy { $0.rules == firing($0.id) })
     }
 
+    /// The count on the index keeps exactly the subjects holding what a rule needs, and no other.
+    @Test func theIndexCountKeepsTheSubjectsWhoCouldFire() throws {
+        let vault = try TemporaryVault()
+        _ = try vault.importSynthetic(subjects: 200, seed: 3)
+        let counted = try vault.store.read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT id FROM subjects ORDER BY id")
+            let absences = try Dictionary(uniqueKeysWithValues: ids.map { id in
+                (id, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM records WHERE subject_id = ? AND kind = 'absence'",
+                                      arguments: [id]) ?? 0)
+            })
+            let sanctions = try Set(String.fetchAll(db, sql: "SELECT DISTINCT subject_id FROM records WHERE kind = 'sanction'"))
+            return (ids: ids, absences: absences, sanctions: sanctions,
+                    four: try vault.store.couldFire(db, ids, rules: [(id: "a", needs: ["absence": 4])]),
+                    either: try vault.store.couldFire(db, ids, rules: [(id: "a", needs: ["absence": 4]),
+                                                                       (id: "s", needs: ["sanction": 1])]))
+        }
+        let four = counted.ids.filter { counted.absences[$0, default: 0] >= 4 }
+        #expect(!four.isEmpty && four.count < counted.ids.count)
+        #expect(counted.four == four)
+        #expect(counted.either == counted.ids.filter { four.contains($0) || counted.sanctions.contains($0) })
+        #expect(counted.either.count > four.count)
+    }
+
+    /// Evaluating one rule does not bring subjects up to date: a later `--changed` run still evaluates them.
     @Test func evaluatingOneRuleLeavesSubjectsToTheNextIncrementalRun() async throws {
         let vault = try TemporaryVault()
         _ = try vault.importSynthetic(subjects: 200, seed: 4)

@@ -51,6 +51,23 @@ public enum FieldType: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// `parse` of UTF-8 bytes (a field of a sealed record, read in place): the forms a vault stores — `true`,
+    /// `false`, a date, an enumeration case — typed from the bytes themselves, anything else through the text.
+    /// Inlinable, as `Day(isoBytes:)`: the vault calls it for every field it reads, and unspecialised across modules
+    /// a generic costs more than the parsing.
+    @inlinable
+    public func parse(utf8 text: some Collection<UInt8>) -> Value? {
+        switch self {
+        case .bool where text.elementsEqual("true".utf8): return .bool(true)
+        case .bool where text.elementsEqual("false".utf8): return .bool(false)
+        case .date: return Day(isoBytes: text).map(Value.date)
+        case .enumeration(let cases):
+            if let match = cases.first(where: { $0.utf8.elementsEqual(text) }) { return .enumCase(match) }
+        default: break
+        }
+        return parse(String(decoding: text, as: UTF8.self))
+    }
+
     /// Converts a textual value (CSV cell, YAML scalar) to a value of this type, or `nil` if it does not fit.
     public func parse(_ text: String) -> Value? {
         switch self {

@@ -5,8 +5,8 @@ import RulesEngine
 /// of the rules' kinds this way, and that intermediate step cost it more than the decryption.
 ///
 /// Only the canonical form `FlatJSON.encode` writes is read here (no whitespace, no escape, each field of the
-/// shape once, at most 64 fields); booleans, enumeration cases and dates are typed from their bytes, other values through
-/// `FieldType.parse` as `typed` does. Anything else (another writer's JSON, a key that is not plain ASCII and
+/// shape once, at most 64 fields); its values are typed by `FieldType.parse(utf8:)`, as `VaultStore.typed` types
+/// them. Anything else (another writer's JSON, a key that is not plain ASCII and
 /// names no field byte for byte) makes `values` return `nil`, and the caller takes the general path: the result
 /// is always the general path's.
 struct TypedFieldReader: Sendable {
@@ -14,13 +14,10 @@ struct TypedFieldReader: Sendable {
     private final class Field: Sendable {
         let definition: FieldDefinition
         let name: [UInt8]
-        /// An enumeration's cases, as bytes and as the names a value carries.
-        let cases: [(bytes: [UInt8], name: String)]
 
         init(_ definition: FieldDefinition) {
             self.definition = definition
             name = Array(definition.name.utf8)
-            if case .enumeration(let names) = definition.type { cases = names.map { (Array($0.utf8), $0) } } else { cases = [] }
         }
     }
 
@@ -54,7 +51,9 @@ struct TypedFieldReader: Sendable {
                 // A repeated field: the general reader keeps the last one, typed or dropped; leave that to it.
                 guard index < 64, seen & (1 << index) == 0 else { return nil }
                 seen |= 1 << index
-                if let typed = Self.typed(bytes[value], fields[index]) { result.appendNew(fields[index].definition.name, typed) }
+                if let typed = fields[index].definition.type.parse(utf8: bytes[value]) {
+                    result.appendNew(fields[index].definition.name, typed)
+                }
             } else if bytes[key].contains(where: { $0 >= 0x80 }) {
                 // A name that may equal a field's under Unicode equivalence, as `String` compares them.
                 return nil
@@ -79,18 +78,5 @@ struct TypedFieldReader: Sendable {
         guard end < bytes.count else { return nil }
         position = end + 1
         return start..<end
-    }
-
-    /// A value typed as `FieldType.parse` types its text.
-    private static func typed(_ text: Slice<UnsafeBufferPointer<UInt8>>, _ field: Field) -> Value? {
-        switch field.definition.type {
-        case .bool where text.elementsEqual("true".utf8): return .bool(true)
-        case .bool where text.elementsEqual("false".utf8): return .bool(false)
-        case .date: return Day(isoBytes: text).map(Value.date)
-        case .enumeration:
-            if let match = field.cases.first(where: { $0.bytes.elementsEqual(text) }) { return .enumCase(match.name) }
-        default: break
-        }
-        return field.definition.type.parse(String(decoding: text, as: UTF8.self))
     }
 }

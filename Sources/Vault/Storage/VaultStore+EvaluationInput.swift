@@ -131,8 +131,9 @@ extension VaultStore {
     }
 
     /// The subjects of `ids` (in that order) holding the records one of `rules` needs, counted by SQLite on the
-    /// index (`HAVING` one clause per rule, one bound count per kind it needs).
-    private func couldFire(_ db: Database, _ ids: [String], rules: [(id: String, needs: [String: Int])]) throws -> [String] {
+    /// index (`HAVING` one clause per rule, one bound count per kind it needs). A filter only, so that the rows of
+    /// the others are not read: `sealedBatch` decides each subject's rules on the rows it read.
+    func couldFire(_ db: Database, _ ids: [String], rules: [(id: String, needs: [String: Int])]) throws -> [String] {
         guard !rules.isEmpty else { return [] }
         let needed = rules.reduce(into: Set<String>()) { $0.formUnion($1.needs.keys) }
         var arguments: StatementArguments = [Self.jsonArray(ids), Self.jsonArray(needed.sorted())]
